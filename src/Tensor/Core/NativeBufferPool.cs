@@ -1,0 +1,99 @@
+using System.Runtime.InteropServices;
+
+namespace NativeDance.Tensors;
+
+/// <summary>
+/// A process-wide pool of 64-byte aligned native float buffers, bucketed by power-of-two capacity.
+/// Renting and returning never allocate on the managed heap once a bucket's stack has grown, which
+/// is what lets kernels take scratch space on every call without GC pressure.
+/// </summary>
+public static unsafe class NativeBufferPool
+{
+    /// <summary>Alignment of every buffer in bytes: one cache line, one AVX-512 register.</summary>
+    public const int Alignment = 64;
+
+    private const int MinBucketLog2 = 4;
+    private const int BucketCount = 32;
+    private static readonly Stack<nint>[] Buckets = CreateBuckets();
+    private static long _retainedBytes;
+
+    /// <summary>Upper bound on the bytes kept for reuse; returns beyond it are freed at once.</summary>
+    public static long MaxRetainedBytes { get; set; } = 2L << 30;
+
+    /// <summary>Bytes currently held idle in the pool.</summary>
+    public static long RetainedBytes => Interlocked.Read(ref _retainedBytes);
+
+    /// <summary>
+    /// Rents a buffer of at least <paramref name="length"/> floats. The contents are undefined unless
+    /// <paramref name="clear"/> is set. Return it with <see cref="Return"/> and the same capacity.
+    /// </summary>
+    /// <returns>The buffer and its capacity in floats (a power of two, at least <paramref name="length"/>).</returns>
+    public static (nint Pointer, int Capacity) Rent(int length, bool clear = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        int bucket = BucketOf(length);
+        int capacity = 1 << (bucket + MinBucketLog2);
+        nint ptr = 0;
+        var stack = Buckets[bucket];
+        lock (stack)
+        {
+            if (stack.Count > 0)
+            {
+                ptr = stack.Pop();
+                Interlocked.Add(ref _retainedBytes, -(long)capacity * sizeof(float));
+            }
+        }
+        if (ptr == 0)
+            ptr = (nint)NativeMemory.AlignedAlloc((nuint)capacity * sizeof(float), Alignment);
+        if (clear)
+            new Span<float>((void*)ptr, capacity).Clear();
+        return (ptr, capacity);
+    }
+
+    /// <summary>Gives a rented buffer back. <paramref name="capacity"/> must be the value <see cref="Rent"/> returned.</summary>
+    public static void Return(nint pointer, int capacity)
+    {
+        if (pointer == 0) return;
+        long bytes = (long)capacity * sizeof(float);
+        if (Interlocked.Add(ref _retainedBytes, bytes) > MaxRetainedBytes)
+        {
+            Interlocked.Add(ref _retainedBytes, -bytes);
+            NativeMemory.AlignedFree((void*)pointer);
+            return;
+        }
+        var stack = Buckets[BucketOf(capacity)];
+        lock (stack) stack.Push(pointer);
+    }
+
+    /// <summary>Frees every idle buffer.</summary>
+    public static void Trim()
+    {
+        foreach (var stack in Buckets)
+        {
+            lock (stack)
+            {
+                while (stack.Count > 0)
+                {
+                    NativeMemory.AlignedFree((void*)stack.Pop());
+                }
+            }
+        }
+        Interlocked.Exchange(ref _retainedBytes, 0);
+    }
+
+    private static int BucketOf(int length)
+    {
+        int log2 = length <= 1 << MinBucketLog2 ? MinBucketLog2 : 32 - int.LeadingZeroCount(length - 1);
+        int bucket = log2 - MinBucketLog2;
+        if (bucket >= BucketCount)
+            throw new ArgumentOutOfRangeException(nameof(length), length, "Buffer is larger than the pool can serve.");
+        return bucket;
+    }
+
+    private static Stack<nint>[] CreateBuckets()
+    {
+        var buckets = new Stack<nint>[BucketCount];
+        for (int i = 0; i < buckets.Length; i++) buckets[i] = new Stack<nint>();
+        return buckets;
+    }
+}

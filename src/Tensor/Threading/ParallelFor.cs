@@ -1,0 +1,147 @@
+using System.Runtime.ExceptionServices;
+
+namespace NativeDance.Tensors.Threading;
+
+/// <summary>
+/// A low-overhead parallel loop over kernel tiles. Worker threads persist; a loop hands them a function
+/// pointer and a pointer to the caller's body struct (valid because the caller waits for the loop to
+/// finish), and iterations are claimed one at a time with an atomic counter, so uneven tiles balance.
+/// Nothing is allocated per loop. Loops started from inside a loop, or while another thread's loop is
+/// running, run inline on the calling thread.
+/// </summary>
+/// <example><code>var body = new ScaleRows { Data = p, Width = w };
+/// ParallelFor.Run(rows, ref body);</code></example>
+public static unsafe class ParallelFor
+{
+    private static readonly Lock Gate = new();
+    private static readonly List<Worker> Workers = [];
+    private static int _threads = Environment.ProcessorCount;
+
+    [ThreadStatic] private static bool _insideLoop;
+
+    // The loop in flight; written under Gate before workers are released.
+    private static delegate*<void*, int, void> _invoke;
+    private static void* _state;
+    private static int _count;
+    private static int _next;
+    private static int _busyWorkers;
+    private static ExceptionDispatchInfo? _failure;
+
+    /// <summary>Number of threads kernels use, the calling thread included. Defaults to the processor count.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public static int Threads
+    {
+        get => _threads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _threads = value;
+        }
+    }
+
+    /// <summary>Runs <c>body.Invoke(i)</c> for every i in [0, <paramref name="count"/>), on up to <see cref="Threads"/> threads.</summary>
+    public static void Run<TBody>(int count, ref TBody body) where TBody : unmanaged, IParallelBody
+    {
+        if (count <= 0) return;
+        int threads = Math.Min(_threads, count);
+        if (threads == 1 || _insideLoop || !Gate.TryEnter())
+        {
+            RunInline(count, ref body);
+            return;
+        }
+        try
+        {
+            fixed (TBody* state = &body)
+            {
+                _invoke = &InvokeBody<TBody>;
+                _state = state;
+                _count = count;
+                _next = 0;
+                _failure = null;
+                EnsureWorkers(threads - 1);
+                Volatile.Write(ref _busyWorkers, threads - 1);
+                for (int i = 0; i < threads - 1; i++) Workers[i].Wake();
+                _insideLoop = true;
+                try
+                {
+                    Drain();
+                }
+                finally
+                {
+                    _insideLoop = false;
+                }
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _busyWorkers) != 0) spin.SpinOnce(sleep1Threshold: -1);
+                _invoke = null;
+                _state = null;
+            }
+            _failure?.Throw();
+        }
+        finally
+        {
+            Gate.Exit();
+        }
+    }
+
+    private static void RunInline<TBody>(int count, ref TBody body) where TBody : unmanaged, IParallelBody
+    {
+        bool outer = !_insideLoop;
+        _insideLoop = true;
+        try
+        {
+            for (int i = 0; i < count; i++) body.Invoke(i);
+        }
+        finally
+        {
+            if (outer) _insideLoop = false;
+        }
+    }
+
+    private static void InvokeBody<TBody>(void* state, int index) where TBody : unmanaged, IParallelBody
+        => ((TBody*)state)->Invoke(index);
+
+    /// <summary>Claims and runs iterations until none are left; records the first exception.</summary>
+    private static void Drain()
+    {
+        try
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref _next) - 1) < _count)
+                _invoke(_state, i);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+            Volatile.Write(ref _next, int.MaxValue / 2);
+        }
+    }
+
+    private static void EnsureWorkers(int count)
+    {
+        while (Workers.Count < count) Workers.Add(new Worker(Workers.Count));
+    }
+
+    private sealed class Worker
+    {
+        private readonly SemaphoreSlim _signal = new(0);
+
+        public Worker(int id)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"NativeDance worker {id + 1}" };
+            thread.Start();
+        }
+
+        public void Wake() => _signal.Release();
+
+        private void Loop()
+        {
+            _insideLoop = true;
+            while (true)
+            {
+                _signal.Wait();
+                Drain();
+                Interlocked.Decrement(ref _busyWorkers);
+            }
+        }
+    }
+}

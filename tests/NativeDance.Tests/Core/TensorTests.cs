@@ -1,0 +1,108 @@
+using NativeDance.Tensors;
+
+namespace NativeDance.Tests.Core;
+
+public class TensorTests
+{
+    [Fact]
+    public void PermuteSliceAndContiguousAgreeWithIndexing()
+    {
+        using var x = Tensor.RandomNormal(new Shape(2, 3, 4, 5), seed: 1);
+        using var p = x.Permute(2, 0, 3, 1);
+        using var s = p.Slice(2, 1, 2, step: 2);
+        using var dense = s.Contiguous();
+        Assert.Equal(new Shape(4, 2, 2, 3), dense.Shape);
+        for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 2; b++)
+        for (int c = 0; c < 2; c++)
+        for (int d = 0; d < 3; d++)
+            Assert.Equal(x[b, d, a, 1 + 2 * c], dense[a, b, c, d]);
+    }
+
+    [Fact]
+    public void ChannelsLastRoundTrip()
+    {
+        using var x = Tensor.RandomUniform(new Shape(2, 3, 4, 5, 6), seed: 2);
+        using var cl = x.ToChannelsLast();
+        Assert.Equal(new Shape(2, 4, 5, 6, 3), cl.Shape);
+        Assert.Equal(x[1, 2, 3, 4, 5], cl[1, 3, 4, 5, 2]);
+        using var back = cl.ToChannelsFirst();
+        Assert.Equal(x.ToArray(), back.ToArray());
+    }
+
+    [Fact]
+    public void BroadcastingAddMatchesLoops()
+    {
+        using var a = Tensor.RandomNormal(new Shape(3, 1, 5), seed: 3);
+        using var b = Tensor.RandomNormal(new Shape(4, 1), seed: 4);
+        using var c = a + b;
+        Assert.Equal(new Shape(3, 4, 5), c.Shape);
+        for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 4; j++)
+        for (int k = 0; k < 5; k++)
+            Assert.Equal(a[i, 0, k] + b[j, 0], c[i, j, k]);
+    }
+
+    [Fact]
+    public void ReductionsAlongAxesMatchLoops()
+    {
+        using var x = Tensor.RandomNormal(new Shape(3, 4, 5), seed: 5);
+        using var sum = x.Sum(1);
+        using var max = x.Max(2, keepDim: true);
+        using var variance = x.Variance(0);
+        for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 5; k++)
+        {
+            double s = 0;
+            for (int j = 0; j < 4; j++) s += x[i, j, k];
+            Assert.Equal(s, sum[i, k], 5);
+        }
+        for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 4; j++)
+        {
+            float m = float.MinValue;
+            for (int k = 0; k < 5; k++) m = Math.Max(m, x[i, j, k]);
+            Assert.Equal(m, max[i, j, 0]);
+        }
+        for (int j = 0; j < 4; j++)
+        for (int k = 0; k < 5; k++)
+        {
+            double mean = 0, sq = 0;
+            for (int i = 0; i < 3; i++) mean += x[i, j, k] / 3.0;
+            for (int i = 0; i < 3; i++) sq += Math.Pow(x[i, j, k] - mean, 2) / 3.0;
+            Assert.Equal(sq, variance[j, k], 5);
+        }
+    }
+
+    [Fact]
+    public void MismatchedShapesNameBothShapes()
+    {
+        using var a = Tensor.Zeros(new Shape(2, 3));
+        using var b = Tensor.Zeros(new Shape(4, 3));
+        var e = Assert.Throws<ArgumentException>(() => a + b);
+        Assert.Contains("[2, 3]", e.Message);
+        Assert.Contains("[4, 3]", e.Message);
+    }
+
+    [Fact]
+    public void SeededRandomIsReproducible()
+    {
+        using var a = Tensor.RandomNormal(new Shape(100), seed: 42);
+        using var b = Tensor.RandomNormal(new Shape(100), seed: 42);
+        using var c = Tensor.RandomNormal(new Shape(100), seed: 43);
+        Assert.Equal(a.ToArray(), b.ToArray());
+        Assert.NotEqual(a.ToArray(), c.ToArray());
+    }
+
+    [Fact]
+    public void StorageIsAlignedAndDisposedTensorsRefuseAccess()
+    {
+        var x = Tensor.Zeros(new Shape(7, 3));
+        unsafe { Assert.Equal(0, (long)x.Pointer % NativeBufferPool.Alignment); }
+        var view = x.Reshape(21);
+        x.Dispose();
+        Assert.Equal(0f, view[20]);
+        view.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => view[0]);
+    }
+}
