@@ -3,7 +3,7 @@ namespace NativeDance.Tensors.Conv;
 /// <summary>
 /// 3D convolution on channels-last activations (see <see cref="Conv3dGeometry"/> for layouts).
 /// </summary>
-public static class Conv3d
+public static partial class Conv3d
 {
     /// <summary>
     /// output = conv(input, weight) + bias. <paramref name="bias"/> may be empty. With a <paramref name="mask"/>,
