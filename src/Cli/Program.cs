@@ -1,0 +1,8 @@
+using System.CommandLine;
+using NativeDance.Cli.Commands;
+
+var root = new RootCommand("NativeDance: input-aware dynamic pruning of 3D CNNs (DANCE) on its own tensor engine.")
+{
+    BenchCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
