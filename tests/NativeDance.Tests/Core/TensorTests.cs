@@ -106,3 +106,78 @@ public class TensorTests
         Assert.Throws<ObjectDisposedException>(() => view[0]);
     }
 }
+
+public class TensorViewTests
+{
+    [Fact]
+    public void ReshapeInfersOneDimensionAndRejectsBadCounts()
+    {
+        using var x = Tensor.RandomNormal(new Shape(2, 3, 4), seed: 1);
+        using var r = x.Reshape(4, -1);
+        Assert.Equal(new Shape(4, 6), r.Shape);
+        Assert.Equal(x.ToArray(), r.ToArray());
+        var e = Assert.Throws<ArgumentException>(() => x.Reshape(5, -1));
+        Assert.Contains("[2, 3, 4]", e.Message);
+        Assert.Throws<ArgumentException>(() => x.Reshape(-1, -1));
+    }
+
+    [Fact]
+    public void ReshapeOfANonContiguousViewCopies()
+    {
+        using var x = Tensor.RandomNormal(new Shape(3, 4), seed: 2);
+        using var t = x.Permute(1, 0);
+        Assert.False(t.IsContiguous);
+        using var flat = t.Reshape(12);
+        for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 3; j++)
+            Assert.Equal(x[j, i], flat[i * 3 + j]);
+    }
+
+    [Fact]
+    public void SqueezeAndUnsqueezeAreInverse()
+    {
+        using var x = Tensor.RandomNormal(new Shape(3, 1, 4), seed: 3);
+        using var s = x.Squeeze(1);
+        Assert.Equal(new Shape(3, 4), s.Shape);
+        using var u = s.Unsqueeze(-1);
+        Assert.Equal(new Shape(3, 4, 1), u.Shape);
+        Assert.Equal(x.ToArray(), u.ToArray());
+        Assert.Throws<ArgumentException>(() => x.Squeeze(0));
+    }
+
+    [Fact]
+    public void InvalidSlicesAndPermutationsNameTheirValues()
+    {
+        using var x = Tensor.Zeros(new Shape(5, 6));
+        var slice = Assert.Throws<ArgumentException>(() => x.Slice(1, 4, 2, step: 2));
+        Assert.Contains("start 4", slice.Message);
+        var perm = Assert.Throws<ArgumentException>(() => x.Permute(0, 0));
+        Assert.Contains("[0, 0]", perm.Message);
+        Assert.Throws<ArgumentException>(() => new Shape(2, -1));
+    }
+
+    [Fact]
+    public void ConvWeightLayoutRoundTrips()
+    {
+        using var torch = Tensor.RandomNormal(new Shape(8, 3, 3, 1, 2), seed: 4); // Cout, Cin, kT, kH, kW
+        using var ours = torch.ConvWeightFromTorch();
+        Assert.Equal(new Shape(3, 1, 2, 3, 8), ours.Shape);
+        Assert.Equal(torch[5, 2, 1, 0, 1], ours[1, 0, 1, 2, 5]);
+        using var back = ours.ConvWeightToTorch();
+        Assert.Equal(torch.ToArray(), back.ToArray());
+    }
+
+    [Fact]
+    public void UnaryMapsUseEveryElement()
+    {
+        using var x = Tensor.FromData(new Shape(2, 2), [-1f, 0f, 2f, -3f]);
+        using var relu = x.Relu();
+        using var abs = x.Abs();
+        using var scaled = x * 2f;
+        Assert.Equal([0f, 0f, 2f, 0f], relu.ToArray());
+        Assert.Equal([1f, 0f, 2f, 3f], abs.ToArray());
+        Assert.Equal([-2f, 0f, 4f, -6f], scaled.ToArray());
+        using var mean = x.Mean();
+        Assert.Equal(-0.5f, mean.Item());
+    }
+}

@@ -1,0 +1,103 @@
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Tests.Threading;
+
+public class ParallelForTests
+{
+    private unsafe struct SquareInto : IParallelBody
+    {
+        public int* Output;
+
+        public void Invoke(int index) => Output[index] = index * index;
+    }
+
+    private struct Throwing : IParallelBody
+    {
+        public int FailAt;
+
+        public readonly void Invoke(int index)
+        {
+            if (index == FailAt) throw new InvalidOperationException($"iteration {index} failed");
+        }
+    }
+
+    private unsafe struct NestedLoop : IParallelBody
+    {
+        public int* Output;
+
+        public void Invoke(int index)
+        {
+            var inner = new SquareInto { Output = Output + index * 10 };
+            ParallelFor.Run(10, ref inner);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(2, 1000)]
+    [InlineData(4, 37)]
+    public unsafe void EveryIterationRunsExactlyOnce(int threads, int count)
+    {
+        int saved = ParallelFor.Threads;
+        ParallelFor.Threads = threads;
+        try
+        {
+            var output = new int[count + 1];
+            output[count] = -7;
+            fixed (int* p = output)
+            {
+                var body = new SquareInto { Output = p };
+                ParallelFor.Run(count, ref body);
+            }
+            for (int i = 0; i < count; i++) Assert.Equal(i * i, output[i]);
+            Assert.Equal(-7, output[count]);
+        }
+        finally
+        {
+            ParallelFor.Threads = saved;
+        }
+    }
+
+    [Fact]
+    public void AnExceptionInAnyIterationReachesTheCaller()
+    {
+        var body = new Throwing { FailAt = 77 };
+        var e = Assert.Throws<InvalidOperationException>(() => ParallelFor.Run(100, ref body));
+        Assert.Contains("77", e.Message);
+        var fine = new Throwing { FailAt = -1 };
+        ParallelFor.Run(100, ref fine);
+    }
+
+    [Fact]
+    public unsafe void NestedLoopsRunInline()
+    {
+        var output = new int[50];
+        fixed (int* p = output)
+        {
+            var body = new NestedLoop { Output = p };
+            ParallelFor.Run(5, ref body);
+        }
+        for (int i = 0; i < 50; i++) Assert.Equal((i % 10) * (i % 10), output[i]);
+    }
+
+    [Fact]
+    public unsafe void ALoopAllocatesNothing()
+    {
+        var output = new int[64];
+        fixed (int* p = output)
+        {
+            var body = new SquareInto { Output = p };
+            ParallelFor.Run(64, ref body);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) ParallelFor.Run(64, ref body);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
+    public void ThreadsBelowOneAreRejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ParallelFor.Threads = 0);
+    }
+}
