@@ -20,11 +20,17 @@ public static unsafe partial class Conv3d
     public static void Forward(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask = null)
     {
-        g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
-        g.RequireLength(nameof(weight), weight.Length, g.WeightLength, g.WeightShape);
-        g.RequireLength(nameof(output), output.Length, g.OutputLength, g.OutputShape);
-        if (!bias.IsEmpty) g.RequireLength(nameof(bias), bias.Length, g.OutChannels, new Shape(g.OutChannels));
+        // Shapes are objects: build them for the message only, so a valid call allocates nothing.
+        if (input.Length != g.InputLength) g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
+        if (weight.Length != g.WeightLength) g.RequireLength(nameof(weight), weight.Length, g.WeightLength, g.WeightShape);
+        if (output.Length != g.OutputLength) g.RequireLength(nameof(output), output.Length, g.OutputLength, g.OutputShape);
+        if (!bias.IsEmpty && bias.Length != g.OutChannels) g.RequireLength(nameof(bias), bias.Length, g.OutChannels, new Shape(g.OutChannels));
         mask?.RequireFits(g);
+        if (mask != null && (mask.KeptFrames.Length == 0 || mask.KeptChannels.Length == 0))
+        {
+            FillBias(bias, output, g.OutChannels);
+            return;
+        }
         bool dropsFrames = mask != null && mask.KeptFrames.Length < g.Input.T;
         bool dropsChannels = mask != null && mask.KeptChannels.Length < g.InChannels;
         // Byte maps of kept frames and channels, from the pool: the forward pass allocates nothing.
@@ -62,6 +68,17 @@ public static unsafe partial class Conv3d
         {
             NativeBufferPool.Return(maps, mapsCapacity);
         }
+    }
+
+    /// <summary>With no kept frame or channel the input is all zeros: every output pixel is the bias.</summary>
+    private static void FillBias(ReadOnlySpan<float> bias, Span<float> output, int channels)
+    {
+        if (bias.IsEmpty)
+        {
+            output.Clear();
+            return;
+        }
+        for (int i = 0; i < output.Length; i += channels) bias.CopyTo(output.Slice(i, channels));
     }
 
     private static byte* Flags(byte* flags, int count, int[] kept)
