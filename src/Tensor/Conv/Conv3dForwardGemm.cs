@@ -1,0 +1,71 @@
+using NativeDance.Tensors.Gemm;
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Tensors.Conv;
+
+/// <summary>
+/// Dense and grouped conv forward as an implicit GEMM per group (M = output pixels, N = the group's output
+/// channels, K = taps x kept input channels) through the shared <see cref="GemmDriver{TOps, TVec}"/>: stage the
+/// input when W is padded or channels are masked, then run the driver per group with the bias fused into the
+/// tile store.
+/// </summary>
+internal unsafe struct Conv3dForwardGemm : ISimdAction
+{
+    public Conv3dGeometry Geometry;
+    public float* Input, Weight, Bias, Output;
+    /// <summary>Per input frame, nonzero when kept; null keeps all.</summary>
+    public byte* FrameKept;
+    /// <summary>Kept input channels, increasing; null keeps all.</summary>
+    public int* Channels;
+    public int KeptChannels;
+
+    public readonly void Run<TOps, TVec>() where TOps : IVectorOps<TVec> where TVec : unmanaged
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        int width = GemmDriver<TOps, TVec>.TileColumns;
+        float* input = Input;
+        int cs = g.InChannels, wp = g.Input.W;
+        nint staged = 0;
+        int stagedCapacity = 0;
+        if (g.Padding.W > 0 || Channels != null)
+        {
+            var staging = new Conv3dForwardStaging
+            {
+                Source = Input, T = g.Input.T, H = g.Input.H, W = g.Input.W, C = g.InChannels, PadW = g.Padding.W,
+                Channels = Channels, KeptChannels = Channels == null ? g.InChannels : KeptChannels, FrameKept = FrameKept,
+            };
+            wp = staging.PaddedWidth;
+            cs = staging.KeptChannels;
+            long length = (long)g.Batch * g.Input.T * g.Input.H * wp * cs;
+            (staged, stagedCapacity) = NativeBufferPool.Rent(checked((int)Math.Max(1, length)));
+            staging.Destination = (float*)staged;
+            ParallelFor.Run(g.Batch * g.Input.T * g.Input.H, ref staging);
+            input = (float*)staged;
+        }
+        try
+        {
+            int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
+            int keptStart = 0;
+            for (int group = 0; group < g.Groups; group++)
+            {
+                // The group's channels in the buffer: a slice of all channels, or of the compacted kept ones.
+                int offset = group * cinG, channels = cinG;
+                if (Channels != null)
+                {
+                    int keptEnd = keptStart;
+                    while (keptEnd < KeptChannels && Channels[keptEnd] < offset + cinG) keptEnd++;
+                    offset = keptStart;
+                    channels = keptEnd - keptStart;
+                }
+                var operands = new Conv3dForwardOperands(g, group, input + offset, wp, cs, channels, Channels == null ? null : Channels + keptStart,
+                    FrameKept, Weight, GemmDriver<TOps, TVec>.TileRows, width);
+                GemmDriver<TOps, TVec>.Run(ref operands, Output + group * coutG, g.OutChannels, 0f, Bias == null ? null : Bias + group * coutG);
+                keptStart += channels;
+            }
+        }
+        finally
+        {
+            NativeBufferPool.Return(staged, stagedCapacity);
+        }
+    }
+}

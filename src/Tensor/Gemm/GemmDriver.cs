@@ -1,0 +1,164 @@
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Tensors.Gemm;
+
+/// <summary>
+/// The one GEMM driver behind <see cref="Gemm"/> and the conv forward. C is split into tasks of
+/// (row blocks x column panels) run on <see cref="ParallelFor"/>; a task loops chunk -> panel -> block: it packs
+/// the panel's B rows of the chunk into a buffer of its own (L1/L2 resident, read sequentially by the kernel) and
+/// streams its row blocks past it. Packing B per task instead of once up front costs one copy of B per block
+/// group, small against the 2 * rows multiply-adds each packed value then feeds, and needs no barrier between
+/// threads, no buffer the size of B, and reads B (e.g. conv weights) exactly as it lies.
+/// Column edges go through a stack tile; row edges need none (the kernel is instantiated per row count).
+/// </summary>
+internal static unsafe class GemmDriver<TOps, TVec>
+    where TOps : IVectorOps<TVec>
+    where TVec : unmanaged
+{
+    /// <summary>Rows of a full register tile.</summary>
+    public static int TileRows => TOps.MaxRows;
+
+    /// <summary>Columns of a register tile (the panel width).</summary>
+    public static int TileColumns => 2 * TOps.Lanes;
+
+    /// <summary>Segment buffers up to this size live on the stack of the task.</summary>
+    private const int StackSegments = 256;
+
+    /// <summary>C[rows, operands.Columns] = A * B + beta * C (+ bias[column] when bias is not null), C with row stride ldc.</summary>
+    public static void Run<TOperands>(ref TOperands operands, float* c, nint ldc, float beta, float* bias)
+        where TOperands : unmanaged, IGemmOperands
+    {
+        int blocks = operands.BlockCount;
+        if (blocks == 0 || operands.Columns == 0) return;
+        int panels = (operands.Columns + TileColumns - 1) / TileColumns;
+        var (groupBlocks, panelsPerGroup) = Partition(blocks, panels, operands.MaxGroupBlocks, operands.Footprint, ParallelFor.Threads);
+        int blockGroups = (blocks + groupBlocks - 1) / groupBlocks;
+        int panelGroups = (panels + panelsPerGroup - 1) / panelsPerGroup;
+        fixed (TOperands* o = &operands)
+        {
+            var body = new TaskBody<TOperands>
+            {
+                Operands = o, C = c, Ldc = ldc, Beta = beta, Bias = bias,
+                GroupBlocks = groupBlocks, PanelsPerGroup = panelsPerGroup, PanelGroups = panelGroups,
+            };
+            ParallelFor.Run(blockGroups * panelGroups, ref body);
+        }
+    }
+
+    /// <summary>
+    /// Chooses task sizes. One thread: one task per block group the operands allow. Several: about four tasks per
+    /// thread (claimed dynamically, so uneven ones balance), splitting first the side whose re-reading costs less:
+    /// every block group re-reads all of B, every panel group re-reads all of A.
+    /// </summary>
+    private static (int GroupBlocks, int PanelsPerGroup) Partition(int blocks, int panels, int maxGroup, (long A, long B) footprint, int threads)
+    {
+        int blockGroups = 1, panelGroups = 1;
+        if (threads > 1)
+        {
+            int target = 4 * threads;
+            if (footprint.B > footprint.A)
+            {
+                panelGroups = Math.Min(panels, target);
+                blockGroups = Math.Min(blocks, (target + panelGroups - 1) / panelGroups);
+            }
+            else
+            {
+                blockGroups = Math.Min(blocks, target);
+                panelGroups = Math.Min(panels, (target + blockGroups - 1) / blockGroups);
+            }
+        }
+        int groupBlocks = Math.Max(1, Math.Min(maxGroup, (blocks + blockGroups - 1) / blockGroups));
+        return (groupBlocks, (panels + panelGroups - 1) / panelGroups);
+    }
+
+    private struct TaskBody<TOperands> : IParallelBody where TOperands : unmanaged, IGemmOperands
+    {
+        public TOperands* Operands;
+        public float* C;
+        public nint Ldc;
+        public float Beta;
+        public float* Bias;
+        public int GroupBlocks;
+        public int PanelsPerGroup;
+        public int PanelGroups;
+
+        public readonly void Invoke(int task)
+        {
+            TOperands* operands = Operands;
+            int first = task / PanelGroups * GroupBlocks;
+            int end = Math.Min(first + GroupBlocks, operands->BlockCount);
+            int panelFirst = task % PanelGroups * PanelsPerGroup;
+            int panelEnd = Math.Min(panelFirst + PanelsPerGroup, (operands->Columns + TileColumns - 1) / TileColumns);
+
+            int scratchLength = operands->ScratchLength(end - first);
+            var (scratch, scratchCapacity) = scratchLength > 0 ? NativeBufferPool.Rent(scratchLength) : (0, 0);
+            var (panel, panelCapacity) = NativeBufferPool.Rent(Math.Max(1, operands->MaxPanelDepth) * TileColumns);
+            int maxSegments = Math.Max(1, operands->MaxSegments);
+            var (segmentBuffer, segmentCapacity) = maxSegments > StackSegments
+                ? NativeBufferPool.Rent(maxSegments * (sizeof(KSegment) / sizeof(float))) : (0, 0);
+            KSegment* stackSegments = stackalloc KSegment[StackSegments];
+            float* edgeTile = stackalloc float[12 * 2 * 16];
+            try
+            {
+                TileArgs t = default;
+                t.Segments = segmentBuffer != 0 ? (KSegment*)segmentBuffer : stackSegments;
+                t.B = (float*)panel;
+                t.Ldb = TileColumns;
+                for (int chunk = 0; chunk < operands->ChunkCount; chunk++)
+                {
+                    operands->Prepare(first, end, chunk, (float*)scratch);
+                    float beta = chunk == 0 ? Beta : 1f;
+                    float* bias = chunk == 0 ? Bias : null;
+                    for (int p = panelFirst; p < panelEnd; p++)
+                    {
+                        int column = p * TileColumns;
+                        int columns = Math.Min(TileColumns, operands->Columns - column);
+                        operands->PackPanel(chunk, column, TileColumns, (float*)panel);
+                        for (int block = first; block < end; block++)
+                        {
+                            RowBlock rows = operands->Tile(first, block, chunk, (float*)scratch, &t);
+                            float* cTile = C + rows.FirstRow * Ldc + column;
+                            if (columns == TileColumns)
+                            {
+                                t.C = cTile;
+                                t.Ldc = Ldc;
+                                t.Beta = beta;
+                                t.Bias = bias == null ? null : bias + column;
+                                MicroKernel<TOps, TVec>.Run(rows.Rows, &t);
+                            }
+                            else
+                            {
+                                t.C = edgeTile;
+                                t.Ldc = TileColumns;
+                                t.Beta = 0f;
+                                t.Bias = null;
+                                MicroKernel<TOps, TVec>.Run(rows.Rows, &t);
+                                MergeEdge(edgeTile, rows.Rows, columns, cTile, Ldc, beta, bias == null ? null : bias + column);
+                            }
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                NativeBufferPool.Return(scratch, scratchCapacity);
+                NativeBufferPool.Return(panel, panelCapacity);
+                NativeBufferPool.Return(segmentBuffer, segmentCapacity);
+            }
+        }
+
+        /// <summary>Adds a tile computed into scratch to the valid columns of C, with beta and bias.</summary>
+        private static void MergeEdge(float* tile, int rows, int columns, float* c, nint ldc, float beta, float* bias)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                float* row = c + r * ldc;
+                for (int j = 0; j < columns; j++)
+                {
+                    float v = tile[r * TileColumns + j] + (bias == null ? 0f : bias[j]);
+                    row[j] = beta == 0f ? v : v + beta * row[j];
+                }
+            }
+        }
+    }
+}
