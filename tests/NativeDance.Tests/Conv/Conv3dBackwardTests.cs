@@ -54,10 +54,10 @@ public class Conv3dBackwardTests
     [Fact]
     public void ScatterBySlicesEqualsScatterOfWholeGroup()
     {
-        var g = Conv3dGeometry.Create(2, 40, new Dims3(3, 4, 5), 8, new Dims3(2, 3, 3), padding: Dims3.Cube(1), dilation: new Dims3(1, 1, 2));
-        int pixels = (int)(g.Batch * g.Output.Volume);
-        float[] columns = RandomValues(pixels * Conv3dColumns.Width(g), 3);
-        float[] whole = new float[g.InputLength], sliced = new float[g.InputLength];
+        var g = ColumnMap.Forward(Conv3dGeometry.Create(2, 40, new Dims3(3, 4, 5), 8, new Dims3(2, 3, 3), Dims3.Cube(2), Dims3.Cube(1), new Dims3(1, 1, 2)));
+        int pixels = g.GridPixels;
+        float[] columns = RandomValues(pixels * g.Width, 3);
+        float[] whole = new float[g.Batch * (int)g.Image.Volume * g.Channels], sliced = new float[whole.Length];
         unsafe
         {
             fixed (float* c = columns, a = whole, b = sliced)
@@ -140,15 +140,26 @@ public class Conv3dBackwardTests
         }
         cases.AddRange(
         [
+            // pointwise GEMMs: groups 1 and 2; depthwise 1x1x1 takes the direct kernel
             Conv3dGeometry.Create(2, 16, new Dims3(5, 6, 7), 24, Dims3.Cube(1)),
             Conv3dGeometry.Create(1, 6, new Dims3(3, 4, 5), 4, Dims3.Cube(1), groups: 2),
             Conv3dGeometry.Create(1, 17, new Dims3(3, 4, 5), 17, Dims3.Cube(1), groups: 17),
+            // 1x1x1 with a stride is no longer pointwise: col2im
             Conv3dGeometry.Create(1, 8, new Dims3(5, 6, 7), 8, Dims3.Cube(1), stride: Dims3.Cube(2)),
+            // (k,1,1) and (1,k,k) factorised kernels
             Conv3dGeometry.Create(1, 12, new Dims3(7, 5, 6), 10, new Dims3(3, 1, 1), padding: new Dims3(1, 0, 0)),
             Conv3dGeometry.Create(2, 9, new Dims3(3, 7, 8), 11, new Dims3(1, 3, 3), new Dims3(1, 2, 2), new Dims3(0, 1, 1)),
-            Conv3dGeometry.Create(1, 40, new Dims3(4, 5, 6), 24, Dims3.Cube(3), padding: Dims3.Cube(1)),
+            // padding beyond the kernel's reach: the transposed conv has negative padding
+            Conv3dGeometry.Create(1, 5, new Dims3(3, 4, 5), 6, new Dims3(1, 3, 2), padding: new Dims3(2, 0, 3)),
+            // col2im scatter split into channel slices (40 = 32 + 8), and by groups
+            Conv3dGeometry.Create(1, 40, new Dims3(5, 5, 6), 24, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1)),
             Conv3dGeometry.Create(1, 16, new Dims3(4, 5, 6), 8, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 4),
+            Conv3dGeometry.Create(1, 16, new Dims3(5, 5, 6), 8, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), groups: 4),
+            // several column tiles: weight gradient, transposed-conv input gradient, col2im input gradient
             Conv3dGeometry.Create(2, 40, new Dims3(6, 10, 11), 8, Dims3.Cube(3), padding: Dims3.Cube(1)),
+            Conv3dGeometry.Create(2, 8, new Dims3(6, 10, 11), 40, Dims3.Cube(3), padding: Dims3.Cube(1)),
+            Conv3dGeometry.Create(1, 40, new Dims3(9, 16, 50), 8, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1)),
+            // depthwise with a stride and a channel count that is not a multiple of the vector width
             Conv3dGeometry.Create(1, 35, new Dims3(5, 6, 7), 35, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), groups: 35),
         ]);
         return [.. cases];
