@@ -5,22 +5,11 @@ namespace NativeDance.Tensors.Conv;
 /// <summary>
 /// Conv3d gradients lowered to GEMMs, so nearly all the arithmetic runs in the (blocked, multithreaded) GEMM and the
 /// rest is streaming copies. Views used: gradOutput as [P, Cout] (P = N*To*Ho*Wo output pixels), weight as
-/// [taps * Cin/groups, Cout], columns as in <see cref="Conv3dColumns"/>; group g owns weight and gradOutput columns
-/// [g*Cout/groups, +Cout/groups). Pixels are processed in tiles whose column matrix stays within
-/// <see cref="TileBudget"/> floats.
+/// [taps * Cin/groups, Cout], column tiles as in <see cref="Conv3dColumns"/>, cut by <see cref="ColumnTiling"/>;
+/// group g owns weight and gradOutput columns [g*Cout/groups, +Cout/groups).
 /// </summary>
 internal static unsafe class Conv3dBackwardGemm
 {
-    /// <summary>
-    /// Floats in one column tile (4 MiB, about the two cores' L2 together, each thread gathering its half): large
-    /// enough that every GEMM has hundreds of pixels along M or K, so the operand it repacks on every call (the
-    /// weight, or the weight gradient it accumulates into) costs little next to the arithmetic.
-    /// </summary>
-    private const int TileBudget = 1 << 20;
-
-    /// <summary>The fewest pixels per tile, even for very wide column rows: below this the GEMMs get too thin.</summary>
-    private const int MinTilePixels = 64;
-
     /// <summary>Channels per scatter slice when one group's channels are split across threads: one AVX-512 vector.</summary>
     private const int SliceGranule = 16;
 
@@ -64,28 +53,31 @@ internal static unsafe class Conv3dBackwardGemm
     }
 
     /// <summary>
-    /// gradWeight[:, group] = sum over tiles of columns[:, group]^T x gradOutput[tile, group] (GEMM, A transposed,
-    /// accumulating with beta = 1 after the first tile); the im2col tiles are gathered in parallel over pixels.
+    /// gradWeight[taps of tile, group] += columns[tile, group]^T x gradOutput[pixels of tile, group] (GEMM, A
+    /// transposed; beta = 0 for the first pixels, then accumulating); the column tiles are gathered in parallel.
     /// </summary>
     public static void Weight(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight)
     {
         var map = ColumnMap.Forward(g);
-        int pixels = map.GridPixels, width = map.Width, tile = TilePixels(pixels, width);
-        int coutG = g.OutChannelsPerGroup, groupWidth = map.Taps * g.InChannelsPerGroup;
-        var (columns, capacity) = NativeBufferPool.Rent(checked(tile * width));
+        var plan = ColumnTiling.Plan(map);
+        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
+        var (columns, capacity) = NativeBufferPool.Rent(plan.BufferLength(map));
         try
         {
             fixed (float* x = input, dy = gradOutput, dw = gradWeight)
             {
                 var gather = new GatherTile(map, x, (float*)columns);
-                for (int first = 0; first < pixels; first += tile)
+                for (int first = 0; first < map.GridPixels; first += plan.TilePixels)
+                for (int chunk = 0; chunk < plan.Chunks; chunk++)
                 {
-                    int count = Math.Min(tile, pixels - first);
-                    gather.Run(first, count);
+                    var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, map.GridPixels - first), chunk);
+                    gather.Run(tile);
+                    int groupWidth = tile.Taps(map) * cinG;
+                    float* weightRows = dw + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
                     for (int grp = 0; grp < g.Groups; grp++)
-                        Gemm.Gemm.Multiply(true, false, groupWidth, coutG, count, 1f, (float*)columns + grp * groupWidth, width,
-                            dy + (long)first * g.OutChannels + grp * coutG, g.OutChannels, first == 0 ? 0f : 1f,
-                            dw + grp * coutG, g.OutChannels);
+                        Gemm.Gemm.Multiply(true, false, groupWidth, coutG, tile.Pixels, 1f, (float*)columns + grp * groupWidth,
+                            tile.Width(map), dy + (long)first * g.OutChannels + grp * coutG, g.OutChannels, first == 0 ? 0f : 1f,
+                            weightRows + grp * coutG, g.OutChannels);
                 }
             }
         }
@@ -96,28 +88,31 @@ internal static unsafe class Conv3dBackwardGemm
     }
 
     /// <summary>
-    /// gradInput[tile, group] = columns[tile, group] x flippedWeight[group], the columns gathered from gradOutput by
-    /// <see cref="ColumnMap.TransposedUnitStride"/> and flippedWeight [groups, taps, Cout/groups, Cin/groups].
+    /// gradInput[pixels of tile, group] += columns[tile, group] x flippedWeight[group, taps of tile] (beta = 0 for the
+    /// first kernel rows, then accumulating), the columns gathered from gradOutput by
+    /// <see cref="ColumnMap.TransposedUnitStride"/> and flippedWeight laid out [groups, taps, Cout/groups, Cin/groups].
     /// </summary>
     private static void TransposedConvInput(in Conv3dGeometry g, float* gradOutput, float* weight, float* gradInput)
     {
         var map = ColumnMap.TransposedUnitStride(g);
-        int pixels = map.GridPixels, width = map.Width, tile = TilePixels(pixels, width);
-        int cinG = g.InChannelsPerGroup, groupWidth = map.Taps * g.OutChannelsPerGroup;
-        var (columns, columnCapacity) = NativeBufferPool.Rent(checked(tile * width));
+        var plan = ColumnTiling.Plan(map);
+        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, taps = (int)g.Kernel.Volume;
+        var (columns, columnCapacity) = NativeBufferPool.Rent(plan.BufferLength(map));
         var (flipped, flippedCapacity) = NativeBufferPool.Rent(g.WeightLength);
         try
         {
             FlipAndTranspose(g, weight, (float*)flipped);
             var gather = new GatherTile(map, gradOutput, (float*)columns);
-            for (int first = 0; first < pixels; first += tile)
+            for (int first = 0; first < map.GridPixels; first += plan.TilePixels)
+            for (int chunk = 0; chunk < plan.Chunks; chunk++)
             {
-                int count = Math.Min(tile, pixels - first);
-                gather.Run(first, count);
+                var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, map.GridPixels - first), chunk);
+                gather.Run(tile);
+                int groupWidth = tile.Taps(map) * coutG, firstTap = tile.FirstRow * g.Kernel.W;
                 for (int grp = 0; grp < g.Groups; grp++)
-                    Gemm.Gemm.Multiply(false, false, count, cinG, groupWidth, 1f, (float*)columns + grp * groupWidth, width,
-                        (float*)flipped + (long)grp * groupWidth * cinG, cinG, 0f, gradInput + (long)first * g.InChannels + grp * cinG,
-                        g.InChannels);
+                    Gemm.Gemm.Multiply(false, false, tile.Pixels, cinG, groupWidth, 1f, (float*)columns + grp * groupWidth, tile.Width(map),
+                        (float*)flipped + ((long)grp * taps + firstTap) * coutG * cinG, cinG, chunk == 0 ? 0f : 1f,
+                        gradInput + (long)first * g.InChannels + grp * cinG, g.InChannels);
             }
         }
         finally
@@ -143,41 +138,36 @@ internal static unsafe class Conv3dBackwardGemm
     }
 
     /// <summary>
-    /// Blocked col2im for strided convs. Per tile of output pixels: columnGrad[p, group] = gradOutput[p, group] x
-    /// weight[:, group]^T (GEMM, B transposed), then the column gradient is scatter-added into gradInput, split across
-    /// threads by (group, channel slice) so no two threads add into the same element.
+    /// Blocked col2im for strided convs. Per tile: columnGrad[tile, group] = gradOutput[pixels of tile, group] x
+    /// weight[taps of tile, group]^T (GEMM, B transposed), then the column gradient is scatter-added into gradInput,
+    /// split across threads by (group, channel slice) so no two threads add into the same element.
     /// </summary>
     private static void ScatterInput(in Conv3dGeometry g, float* gradOutput, float* weight, float* gradInput)
     {
         var map = ColumnMap.Forward(g);
-        int pixels = map.GridPixels, width = map.Width, tile = TilePixels(pixels, width);
-        int coutG = g.OutChannelsPerGroup, groupWidth = map.Taps * g.InChannelsPerGroup;
+        var plan = ColumnTiling.Plan(map);
+        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
         new Span<float>(gradInput, g.InputLength).Clear();
-        var (columns, capacity) = NativeBufferPool.Rent(checked(tile * width));
+        var (columns, capacity) = NativeBufferPool.Rent(plan.BufferLength(map));
         try
         {
-            var scatter = new ScatterTile(map, (float*)columns, gradInput, SliceWidth(g.InChannelsPerGroup, g.Groups));
-            for (int first = 0; first < pixels; first += tile)
+            var scatter = new ScatterTile(map, (float*)columns, gradInput, SliceWidth(cinG, g.Groups));
+            for (int first = 0; first < map.GridPixels; first += plan.TilePixels)
+            for (int chunk = 0; chunk < plan.Chunks; chunk++)
             {
-                int count = Math.Min(tile, pixels - first);
+                var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, map.GridPixels - first), chunk);
+                int groupWidth = tile.Taps(map) * cinG;
+                float* weightRows = weight + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
                 for (int grp = 0; grp < g.Groups; grp++)
-                    Gemm.Gemm.Multiply(false, true, count, groupWidth, coutG, 1f, gradOutput + (long)first * g.OutChannels + grp * coutG,
-                        g.OutChannels, weight + grp * coutG, g.OutChannels, 0f, (float*)columns + grp * groupWidth, width);
-                scatter.Run(first, count);
+                    Gemm.Gemm.Multiply(false, true, tile.Pixels, groupWidth, coutG, 1f, gradOutput + (long)first * g.OutChannels + grp * coutG,
+                        g.OutChannels, weightRows + grp * coutG, g.OutChannels, 0f, (float*)columns + grp * groupWidth, tile.Width(map));
+                scatter.Run(tile);
             }
         }
         finally
         {
             NativeBufferPool.Return(columns, capacity);
         }
-    }
-
-    /// <summary>Pixels per tile: as many as the budget allows, at least <see cref="MinTilePixels"/>, and tiles of equal size.</summary>
-    private static int TilePixels(int pixels, int width)
-    {
-        int tile = Math.Clamp(TileBudget / width, Math.Min(MinTilePixels, pixels), pixels);
-        int tiles = (pixels + tile - 1) / tile;
-        return (pixels + tiles - 1) / tiles;
     }
 
     /// <summary>
@@ -192,24 +182,26 @@ internal static unsafe class Conv3dBackwardGemm
         return (width + SliceGranule - 1) / SliceGranule * SliceGranule;
     }
 
-    /// <summary>Gathers a tile's column rows, one item per chunk of its pixels.</summary>
+    /// <summary>Gathers a tile's columns, one item per chunk of its pixels.</summary>
     private struct GatherTile(ColumnMap map, float* image, float* columns) : IParallelBody
     {
-        /// <summary>Chunks per tile: several per thread, so uneven chunks (padding rows are cheaper) still balance.</summary>
-        private const int Chunks = 32;
+        /// <summary>Items per tile: several per thread, so uneven chunks (padding rows are cheaper) still balance.</summary>
+        private const int Items = 16;
 
-        private int _first, _count, _chunk;
+        private ColumnTile _tile;
+        private int _chunk;
 
-        public void Run(int first, int count)
+        public void Run(in ColumnTile tile)
         {
-            (_first, _count, _chunk) = (first, count, (count + Chunks - 1) / Chunks);
-            ParallelFor.Run((count + _chunk - 1) / _chunk, ref this);
+            (_tile, _chunk) = (tile, (tile.Pixels + Items - 1) / Items);
+            ParallelFor.Run((tile.Pixels + _chunk - 1) / _chunk, ref this);
         }
 
         public readonly void Invoke(int index)
         {
-            int start = index * _chunk, count = Math.Min(_chunk, _count - start);
-            Conv3dColumns.Gather(map, image, columns + (long)start * map.Width, _first + start, count);
+            int start = index * _chunk;
+            var part = _tile with { FirstPixel = _tile.FirstPixel + start, Pixels = Math.Min(_chunk, _tile.Pixels - start) };
+            Conv3dColumns.Gather(map, image, columns + (long)start * _tile.Width(map), part);
         }
     }
 
@@ -217,11 +209,11 @@ internal static unsafe class Conv3dBackwardGemm
     private struct ScatterTile(ColumnMap map, float* columns, float* gradInput, int sliceWidth) : IParallelBody
     {
         private readonly int _slices = (map.ChannelsPerGroup + sliceWidth - 1) / sliceWidth;
-        private int _first, _count;
+        private ColumnTile _tile;
 
-        public void Run(int first, int count)
+        public void Run(in ColumnTile tile)
         {
-            (_first, _count) = (first, count);
+            _tile = tile;
             ParallelFor.Run(map.Groups * _slices, ref this);
         }
 
@@ -229,7 +221,7 @@ internal static unsafe class Conv3dBackwardGemm
         {
             int grp = index / _slices, start = index % _slices * sliceWidth;
             int length = Math.Min(sliceWidth, map.ChannelsPerGroup - start);
-            Conv3dColumns.ScatterAdd(map, columns, gradInput, _first, _count, grp, start, length);
+            Conv3dColumns.ScatterAdd(map, columns, gradInput, _tile, grp, start, length);
         }
     }
 }

@@ -11,11 +11,6 @@ internal readonly record struct ColumnMap(int Batch, Dims3 Image, int Channels, 
 {
     public int ChannelsPerGroup => Channels / Groups;
 
-    public int Taps => (int)Kernel.Volume;
-
-    /// <summary>Floats in one column row: every tap of every image channel.</summary>
-    public int Width => checked(Taps * Channels);
-
     /// <summary>Pixels of the grid over the whole batch.</summary>
     public int GridPixels => checked(Batch * (int)Grid.Volume);
 
@@ -36,26 +31,80 @@ internal readonly record struct ColumnMap(int Batch, Dims3 Image, int Channels, 
 }
 
 /// <summary>
-/// im2col and col2im between a channels-last image and the column matrix of a tile of grid pixels (see
-/// <see cref="ColumnMap"/>). Column layout: columns[p, group, tap, c], row stride <see cref="ColumnMap.Width"/>,
-/// with tap = (kt * kH + kh) * kW + kw and p counting grid pixels of the flattened [N, gT, gH, gW] from the tile's
-/// first. For the forward map, row p of group g viewed as [taps * Cin/groups] matches row-for-row the weight
-/// [kT, kH, kW, Cin/groups, Cout], so the conv and its gradients become GEMMs between columns and weight.
+/// A block of the column matrix: grid pixels [FirstPixel, +Pixels) by kernel rows [FirstRow, +Rows), a kernel row
+/// being the kW taps of one (kt, kh) with kernel row index kt * kH + kh.
+/// </summary>
+internal readonly record struct ColumnTile(int FirstPixel, int Pixels, int FirstRow, int Rows)
+{
+    /// <summary>Taps in the tile; the first is tap FirstRow * kW of the kernel.</summary>
+    public int Taps(in ColumnMap m) => Rows * m.Kernel.W;
+
+    /// <summary>Floats in one row of the tile.</summary>
+    public int Width(in ColumnMap m) => Taps(m) * m.Channels;
+}
+
+/// <summary>
+/// How a conv's column matrix is cut into <see cref="ColumnTile"/>s: every tile fits <see cref="Budget"/> floats,
+/// and holds at least <see cref="TargetPixels"/> pixels where the budget allows, the kernel rows being split into
+/// chunks to make room. Why both: a GEMM on a tile repacks its fixed operand (the weight slice, or the weight
+/// gradient it accumulates into) on every call, which costs little only when the pixel dimension is long, while the
+/// tile itself should stay in L2 between being gathered and being read by the GEMM.
+/// </summary>
+internal readonly record struct ColumnTiling(int TilePixels, int RowsPerChunk, int Chunks)
+{
+    /// <summary>Floats per tile: 1 MiB, within one core's L2 with room left for the GEMM's packed panels.</summary>
+    public const int Budget = 1 << 18;
+
+    /// <summary>Pixels per tile the kernel rows are chunked for.</summary>
+    public const int TargetPixels = 256;
+
+    /// <summary>Floats a scratch buffer needs to hold any tile of this plan.</summary>
+    public int BufferLength(in ColumnMap m) => checked(TilePixels * RowsPerChunk * m.Kernel.W * m.Channels);
+
+    /// <summary>The tile of chunk <paramref name="chunk"/> for the pixels [first, first + pixels).</summary>
+    public ColumnTile Tile(in ColumnMap m, int first, int pixels, int chunk)
+    {
+        int firstRow = chunk * RowsPerChunk;
+        return new(first, pixels, firstRow, Math.Min(RowsPerChunk, m.Kernel.T * m.Kernel.H - firstRow));
+    }
+
+    public static ColumnTiling Plan(in ColumnMap m)
+    {
+        int kernelRows = m.Kernel.T * m.Kernel.H, rowWidth = m.Kernel.W * m.Channels, pixels = m.GridPixels;
+        int rowsPerChunk = (int)Math.Clamp(Budget / ((long)TargetPixels * rowWidth), 1, kernelRows);
+        int chunks = (kernelRows + rowsPerChunk - 1) / rowsPerChunk;
+        rowsPerChunk = (kernelRows + chunks - 1) / chunks;
+        int tile = Math.Clamp(Budget / (rowsPerChunk * rowWidth), Math.Min(MinPixels, pixels), pixels);
+        int tiles = (pixels + tile - 1) / tile;
+        return new((pixels + tiles - 1) / tiles, rowsPerChunk, chunks);
+    }
+
+    /// <summary>The fewest pixels per tile even when one kernel row alone exceeds the budget: thinner GEMMs crawl.</summary>
+    private const int MinPixels = 64;
+}
+
+/// <summary>
+/// im2col and col2im between a channels-last image and one <see cref="ColumnTile"/> of the column matrix (see
+/// <see cref="ColumnMap"/>). Tile layout: columns[p, group, tap, c], row stride <see cref="ColumnTile.Width"/>,
+/// with p counting the tile's pixels of the flattened grid [N, gT, gH, gW] and tap counting the tile's taps in
+/// kernel order (kt, kh, kw). For the forward map, row p of group g viewed as [taps * Cin/groups] matches
+/// row-for-row the weight [kT, kH, kW, Cin/groups, Cout] from the tile's first tap on, so the conv and its
+/// gradients become GEMMs between column tiles and weight slices.
 /// </summary>
 internal static unsafe class Conv3dColumns
 {
-    /// <summary>im2col: fills the rows of grid pixels [firstPixel, firstPixel + count); taps outside the image read zero.</summary>
-    public static void Gather(in ColumnMap m, float* image, float* columns, int firstPixel, int count) =>
-        Walk<CopyToColumns>(m, image, columns, firstPixel, count, 0, m.Groups, 0, m.ChannelsPerGroup);
+    /// <summary>im2col: fills the tile's columns, row stride <see cref="ColumnTile.Width"/>; taps outside the image read zero.</summary>
+    public static void Gather(in ColumnMap m, float* image, float* columns, in ColumnTile tile) =>
+        Walk<CopyToColumns>(m, image, columns, tile, 0, m.Groups, 0, m.ChannelsPerGroup);
 
     /// <summary>
-    /// col2im: adds the rows of grid pixels [firstPixel, firstPixel + count) into the image, for one group and the
+    /// col2im: adds the tile's columns into the image, for one group and the
     /// channels [channelStart, channelStart + channelCount) of that group only, so that threads given different
     /// (group, channel slice) pairs never add into the same element.
     /// </summary>
-    public static void ScatterAdd(in ColumnMap m, float* columns, float* image, int firstPixel, int count,
+    public static void ScatterAdd(in ColumnMap m, float* columns, float* image, in ColumnTile tile,
         int group, int channelStart, int channelCount) =>
-        Walk<AddToImage>(m, image, columns, firstPixel, count, group, group + 1, channelStart, channelCount);
+        Walk<AddToImage>(m, image, columns, tile, group, group + 1, channelStart, channelCount);
 
     private interface ISpanMove
     {
@@ -90,50 +139,47 @@ internal static unsafe class Conv3dColumns
     /// When one group covers all channels and the kernel is undilated along W, the kW taps of a kernel row are
     /// contiguous in both the columns and the image, so they move as one span of up to kW * C floats.
     /// </summary>
-    private static void Walk<TMove>(in ColumnMap m, float* image, float* columns, int firstPixel, int count,
+    private static void Walk<TMove>(in ColumnMap m, float* image, float* columns, in ColumnTile tile,
         int groupStart, int groupEnd, int channelStart, int channelCount) where TMove : struct, ISpanMove
     {
-        int channels = m.Channels, perGroup = m.ChannelsPerGroup, taps = m.Taps, width = m.Width;
-        int kT = m.Kernel.T, kH = m.Kernel.H, kW = m.Kernel.W;
+        int channels = m.Channels, perGroup = m.ChannelsPerGroup, taps = tile.Taps(m), width = tile.Width(m);
+        int kH = m.Kernel.H, kW = m.Kernel.W;
         bool kernelRowsContiguous = channelCount == channels && m.Dilation.W == 1;
-        int q = firstPixel;
+        int q = tile.FirstPixel;
         int pw = q % m.Grid.W; q /= m.Grid.W;
         int ph = q % m.Grid.H; q /= m.Grid.H;
         int pt = q % m.Grid.T;
         int n = q / m.Grid.T;
-        for (int p = 0; p < count; p++)
+        for (int p = 0; p < tile.Pixels; p++)
         {
             float* row = columns + (long)p * width;
             int t0 = pt * m.Stride.T - m.Padding.T, h0 = ph * m.Stride.H - m.Padding.H, w0 = pw * m.Stride.W - m.Padding.W;
-            for (int kt = 0; kt < kT; kt++)
+            for (int r = 0; r < tile.Rows; r++)
             {
-                int it = t0 + kt * m.Dilation.T;
-                for (int kh = 0; kh < kH; kh++)
+                int kt = (tile.FirstRow + r) / kH, kh = (tile.FirstRow + r) % kH;
+                int it = t0 + kt * m.Dilation.T, ih = h0 + kh * m.Dilation.H;
+                bool rowInside = (uint)it < (uint)m.Image.T && (uint)ih < (uint)m.Image.H;
+                int firstTap = r * kW;
+                float* imageRow = image + ((long)(n * m.Image.T + it) * m.Image.H + ih) * m.Image.W * channels;
+                if (kernelRowsContiguous)
                 {
-                    int ih = h0 + kh * m.Dilation.H;
-                    bool rowInside = (uint)it < (uint)m.Image.T && (uint)ih < (uint)m.Image.H;
-                    int firstTap = (kt * kH + kh) * kW;
-                    float* imageRow = image + ((long)(n * m.Image.T + it) * m.Image.H + ih) * m.Image.W * channels;
-                    if (kernelRowsContiguous)
+                    float* kernelRow = row + (long)firstTap * channels;
+                    int lo = rowInside ? Math.Clamp(-w0, 0, kW) : kW;
+                    int hi = rowInside ? Math.Clamp(m.Image.W - w0, lo, kW) : kW;
+                    TMove.Padding(kernelRow, lo * channels);
+                    if (hi > lo) TMove.Tap(kernelRow + lo * channels, imageRow + (long)(w0 + lo) * channels, (hi - lo) * channels);
+                    TMove.Padding(kernelRow + hi * channels, (kW - hi) * channels);
+                    continue;
+                }
+                for (int kw = 0; kw < kW; kw++)
+                {
+                    int iw = w0 + kw * m.Dilation.W;
+                    bool inside = rowInside && (uint)iw < (uint)m.Image.W;
+                    for (int grp = groupStart; grp < groupEnd; grp++)
                     {
-                        float* kernelRow = row + (long)firstTap * channels;
-                        int lo = rowInside ? Math.Clamp(-w0, 0, kW) : kW;
-                        int hi = rowInside ? Math.Clamp(m.Image.W - w0, lo, kW) : kW;
-                        TMove.Padding(kernelRow, lo * channels);
-                        if (hi > lo) TMove.Tap(kernelRow + lo * channels, imageRow + (long)(w0 + lo) * channels, (hi - lo) * channels);
-                        TMove.Padding(kernelRow + hi * channels, (kW - hi) * channels);
-                        continue;
-                    }
-                    for (int kw = 0; kw < kW; kw++)
-                    {
-                        int iw = w0 + kw * m.Dilation.W;
-                        bool inside = rowInside && (uint)iw < (uint)m.Image.W;
-                        for (int grp = groupStart; grp < groupEnd; grp++)
-                        {
-                            float* column = row + ((long)grp * taps + firstTap + kw) * perGroup + channelStart;
-                            if (inside) TMove.Tap(column, imageRow + (long)iw * channels + grp * perGroup + channelStart, channelCount);
-                            else TMove.Padding(column, channelCount);
-                        }
+                        float* column = row + ((long)grp * taps + firstTap + kw) * perGroup + channelStart;
+                        if (inside) TMove.Tap(column, imageRow + (long)iw * channels + grp * perGroup + channelStart, channelCount);
+                        else TMove.Padding(column, channelCount);
                     }
                 }
             }

@@ -55,17 +55,17 @@ public class Conv3dBackwardTests
     public void ScatterBySlicesEqualsScatterOfWholeGroup()
     {
         var g = ColumnMap.Forward(Conv3dGeometry.Create(2, 40, new Dims3(3, 4, 5), 8, new Dims3(2, 3, 3), Dims3.Cube(2), Dims3.Cube(1), new Dims3(1, 1, 2)));
-        int pixels = g.GridPixels;
-        float[] columns = RandomValues(pixels * g.Width, 3);
+        var tile = new ColumnTile(0, g.GridPixels, 1, 4);
+        float[] columns = RandomValues(tile.Pixels * tile.Width(g), 3);
         float[] whole = new float[g.Batch * (int)g.Image.Volume * g.Channels], sliced = new float[whole.Length];
         unsafe
         {
             fixed (float* c = columns, a = whole, b = sliced)
             {
-                Conv3dColumns.ScatterAdd(g, c, a, 0, pixels, 0, 0, 40);
-                Conv3dColumns.ScatterAdd(g, c, b, 0, pixels, 0, 32, 8);
-                Conv3dColumns.ScatterAdd(g, c, b, 0, pixels, 0, 0, 16);
-                Conv3dColumns.ScatterAdd(g, c, b, 0, pixels, 0, 16, 16);
+                Conv3dColumns.ScatterAdd(g, c, a, tile, 0, 0, 40);
+                Conv3dColumns.ScatterAdd(g, c, b, tile, 0, 32, 8);
+                Conv3dColumns.ScatterAdd(g, c, b, tile, 0, 0, 16);
+                Conv3dColumns.ScatterAdd(g, c, b, tile, 0, 16, 16);
             }
         }
         Assert.Equal(whole, sliced);
@@ -155,10 +155,14 @@ public class Conv3dBackwardTests
             Conv3dGeometry.Create(1, 40, new Dims3(5, 5, 6), 24, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1)),
             Conv3dGeometry.Create(1, 16, new Dims3(4, 5, 6), 8, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 4),
             Conv3dGeometry.Create(1, 16, new Dims3(5, 5, 6), 8, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), groups: 4),
-            // several column tiles: weight gradient, transposed-conv input gradient, col2im input gradient
+            // several pixel tiles and kernel-row chunks: weight gradient, transposed-conv input gradient, col2im;
+            // then chunks of grouped convs
             Conv3dGeometry.Create(2, 40, new Dims3(6, 10, 11), 8, Dims3.Cube(3), padding: Dims3.Cube(1)),
             Conv3dGeometry.Create(2, 8, new Dims3(6, 10, 11), 40, Dims3.Cube(3), padding: Dims3.Cube(1)),
             Conv3dGeometry.Create(1, 40, new Dims3(9, 16, 50), 8, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1)),
+            Conv3dGeometry.Create(1, 80, new Dims3(4, 5, 6), 6, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 2),
+            Conv3dGeometry.Create(1, 6, new Dims3(4, 5, 6), 80, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 2),
+            Conv3dGeometry.Create(1, 80, new Dims3(5, 5, 6), 6, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), groups: 2),
             // depthwise with a stride and a channel count that is not a multiple of the vector width
             Conv3dGeometry.Create(1, 35, new Dims3(5, 6, 7), 35, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), groups: 35),
         ]);
