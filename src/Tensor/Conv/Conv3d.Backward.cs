@@ -21,9 +21,9 @@ public static partial class Conv3d
     /// buffer and the shape it needs.</exception>
     public static void BackwardInput(in Conv3dGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
     {
-        g.RequireLength(nameof(gradOutput), gradOutput.Length, g.OutputLength, g.OutputShape);
-        g.RequireLength(nameof(weight), weight.Length, g.WeightLength, g.WeightShape);
-        g.RequireLength(nameof(gradInput), gradInput.Length, g.InputLength, g.InputShape);
+        RequireLength(g, nameof(gradOutput), gradOutput.Length, g.OutputLength, static c => c.OutputShape);
+        RequireLength(g, nameof(weight), weight.Length, g.WeightLength, static c => c.WeightShape);
+        RequireLength(g, nameof(gradInput), gradInput.Length, g.InputLength, static c => c.InputShape);
         if (Conv3dBackwardDepthwise.Applies(g)) Conv3dBackwardDepthwise.Input(g, gradOutput, weight, gradInput);
         else if (Conv3dBackwardGemm.IsPointwise(g)) Conv3dBackwardGemm.PointwiseInput(g, gradOutput, weight, gradInput);
         else Conv3dBackwardGemm.Input(g, gradOutput, weight, gradInput);
@@ -46,14 +46,20 @@ public static partial class Conv3d
     public static void BackwardWeight(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         Span<float> gradWeight, Span<float> gradBias)
     {
-        g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
-        g.RequireLength(nameof(gradOutput), gradOutput.Length, g.OutputLength, g.OutputShape);
-        g.RequireLength(nameof(gradWeight), gradWeight.Length, g.WeightLength, g.WeightShape);
-        if (!gradBias.IsEmpty) g.RequireLength(nameof(gradBias), gradBias.Length, g.OutChannels, new Shape(g.OutChannels));
+        RequireLength(g, nameof(input), input.Length, g.InputLength, static c => c.InputShape);
+        RequireLength(g, nameof(gradOutput), gradOutput.Length, g.OutputLength, static c => c.OutputShape);
+        RequireLength(g, nameof(gradWeight), gradWeight.Length, g.WeightLength, static c => c.WeightShape);
+        if (!gradBias.IsEmpty) RequireLength(g, nameof(gradBias), gradBias.Length, g.OutChannels, static c => new Shape(c.OutChannels));
         if (Conv3dBackwardDepthwise.Applies(g)) Conv3dBackwardDepthwise.Weight(g, input, gradOutput, gradWeight);
         else if (Conv3dBackwardGemm.IsPointwise(g)) Conv3dBackwardGemm.PointwiseWeight(g, input, gradOutput, gradWeight);
         else Conv3dBackwardGemm.Weight(g, input, gradOutput, gradWeight);
         if (!gradBias.IsEmpty) SumRows(gradOutput, g.OutChannels, gradBias);
+    }
+
+    /// <summary>Like <see cref="Conv3dGeometry.RequireLength"/>, but builds the shape (an allocation) only to report a mismatch.</summary>
+    private static void RequireLength(in Conv3dGeometry g, string name, int actual, int expected, Func<Conv3dGeometry, Shape> shape)
+    {
+        if (actual != expected) g.RequireLength(name, actual, expected, shape(g));
     }
 
     /// <summary>sums[c] = sum over rows r of rows[r * width + c]: the bias gradient, one vector add per output pixel.</summary>

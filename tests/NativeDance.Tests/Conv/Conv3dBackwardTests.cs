@@ -51,6 +51,26 @@ public class Conv3dBackwardTests
         Assert.Equal(withBias, withoutBias);
     }
 
+    /// <summary>One geometry per algorithm: pointwise, unit-stride transposed conv, strided col2im, depthwise.</summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 1, 1)]
+    [InlineData(3, 2, 1)]
+    [InlineData(3, 1, 12)]
+    public void BackwardAllocatesNothingOnTheManagedHeap(int kernel, int stride, int groups)
+    {
+        var g = Conv3dGeometry.Create(1, 12, new Dims3(4, 9, 10), 12, Dims3.Cube(kernel), Dims3.Cube(stride),
+            Dims3.Cube(kernel / 2), groups: groups);
+        float[] x = RandomValues(g.InputLength, 5), w = RandomValues(g.WeightLength, 6), dy = RandomValues(g.OutputLength, 7);
+        float[] dx = new float[g.InputLength], dw = new float[g.WeightLength], db = new float[g.OutChannels];
+        Conv3d.BackwardInput(g, dy, w, dx);
+        Conv3d.BackwardWeight(g, x, dy, dw, db);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Conv3d.BackwardInput(g, dy, w, dx);
+        Conv3d.BackwardWeight(g, x, dy, dw, db);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void ScatterBySlicesEqualsScatterOfWholeGroup()
     {
