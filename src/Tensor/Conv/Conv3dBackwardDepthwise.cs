@@ -1,0 +1,127 @@
+using System.Numerics.Tensors;
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Tensors.Conv;
+
+/// <summary>
+/// Direct gradients of a depthwise conv (one input and one output channel per group, C = Cin = Cout = groups).
+/// Lowered to GEMMs it would be C products with an inner dimension of 1, so instead every tap is a multiply-add of
+/// whole channel vectors: channels-last rows keep all C channels of a pixel contiguous, and the weight
+/// [kT, kH, kW, 1, C] holds each tap's C values contiguously as well.
+/// </summary>
+internal static unsafe class Conv3dBackwardDepthwise
+{
+    public static bool Applies(in Conv3dGeometry g) =>
+        g.Groups > 1 && g.InChannelsPerGroup == 1 && g.OutChannelsPerGroup == 1;
+
+    /// <summary>One item per input row (n, it, ih): each owns its row of gradInput, so threads never share an element.</summary>
+    public static void Input(in Conv3dGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
+    {
+        fixed (float* dy = gradOutput, w = weight, dx = gradInput)
+        {
+            var body = new InputRows(g, dy, w, dx);
+            ParallelFor.Run(g.Batch * g.Input.T * g.Input.H, ref body);
+        }
+    }
+
+    /// <summary>
+    /// Each item sums the products of a band of output rows into its own partial weight gradient; the partials are
+    /// added at the end, so no two threads accumulate into the same memory.
+    /// </summary>
+    public static void Weight(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight)
+    {
+        int rows = g.Batch * g.Output.T * g.Output.H, parts = Math.Min(rows, 2 * ParallelFor.Threads);
+        int length = g.WeightLength;
+        var (buffer, capacity) = NativeBufferPool.Rent(checked(parts * length));
+        try
+        {
+            fixed (float* x = input, dy = gradOutput)
+            {
+                var body = new WeightBands(g, x, dy, (float*)buffer, rows, parts);
+                ParallelFor.Run(parts, ref body);
+            }
+            var partials = new ReadOnlySpan<float>((float*)buffer, parts * length);
+            partials[..length].CopyTo(gradWeight);
+            for (int part = 1; part < parts; part++)
+                TensorPrimitives.Add(gradWeight, partials.Slice(part * length, length), gradWeight);
+        }
+        finally
+        {
+            NativeBufferPool.Return(buffer, capacity);
+        }
+    }
+
+    /// <summary>The output index o whose tap k reads input index i (o * stride - padding + k * dilation = i), if any.</summary>
+    private static bool OutputOf(int i, int k, int stride, int padding, int dilation, int outputs, out int o)
+    {
+        int offset = i + padding - k * dilation;
+        o = offset / stride;
+        return offset >= 0 && offset % stride == 0 && o < outputs;
+    }
+
+    private readonly struct InputRows(Conv3dGeometry g, float* gradOutput, float* weight, float* gradInput) : IParallelBody
+    {
+        public void Invoke(int row)
+        {
+            int c = g.InChannels, ih = row % g.Input.H, it = row / g.Input.H % g.Input.T, n = row / g.Input.H / g.Input.T;
+            float* target = gradInput + (long)row * g.Input.W * c;
+            new Span<float>(target, g.Input.W * c).Clear();
+            for (int kt = 0; kt < g.Kernel.T; kt++)
+            {
+                if (!OutputOf(it, kt, g.Stride.T, g.Padding.T, g.Dilation.T, g.Output.T, out int ot)) continue;
+                for (int kh = 0; kh < g.Kernel.H; kh++)
+                {
+                    if (!OutputOf(ih, kh, g.Stride.H, g.Padding.H, g.Dilation.H, g.Output.H, out int oh)) continue;
+                    float* source = gradOutput + ((long)(n * g.Output.T + ot) * g.Output.H + oh) * g.Output.W * c;
+                    float* taps = weight + (long)(kt * g.Kernel.H + kh) * g.Kernel.W * c;
+                    for (int kw = 0; kw < g.Kernel.W; kw++)
+                    for (int ow = 0; ow < g.Output.W; ow++)
+                    {
+                        int iw = ow * g.Stride.W - g.Padding.W + kw * g.Dilation.W;
+                        if ((uint)iw >= (uint)g.Input.W) continue;
+                        var sum = new Span<float>(target + (long)iw * c, c);
+                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(source + (long)ow * c, c),
+                            new ReadOnlySpan<float>(taps + kw * c, c), sum, sum);
+                    }
+                }
+            }
+        }
+    }
+
+    private readonly struct WeightBands(Conv3dGeometry g, float* input, float* gradOutput, float* partials, int rows, int parts)
+        : IParallelBody
+    {
+        public void Invoke(int part)
+        {
+            int c = g.InChannels;
+            float* sums = partials + (long)part * g.WeightLength;
+            new Span<float>(sums, g.WeightLength).Clear();
+            for (int row = (int)((long)part * rows / parts), end = (int)((long)(part + 1) * rows / parts); row < end; row++)
+            {
+                int oh = row % g.Output.H, ot = row / g.Output.H % g.Output.T, n = row / g.Output.H / g.Output.T;
+                float* source = gradOutput + (long)row * g.Output.W * c;
+                for (int kt = 0; kt < g.Kernel.T; kt++)
+                {
+                    int it = ot * g.Stride.T - g.Padding.T + kt * g.Dilation.T;
+                    if ((uint)it >= (uint)g.Input.T) continue;
+                    for (int kh = 0; kh < g.Kernel.H; kh++)
+                    {
+                        int ih = oh * g.Stride.H - g.Padding.H + kh * g.Dilation.H;
+                        if ((uint)ih >= (uint)g.Input.H) continue;
+                        float* pixels = input + ((long)(n * g.Input.T + it) * g.Input.H + ih) * g.Input.W * c;
+                        float* taps = sums + (long)(kt * g.Kernel.H + kh) * g.Kernel.W * c;
+                        for (int kw = 0; kw < g.Kernel.W; kw++)
+                        for (int ow = 0; ow < g.Output.W; ow++)
+                        {
+                            int iw = ow * g.Stride.W - g.Padding.W + kw * g.Dilation.W;
+                            if ((uint)iw >= (uint)g.Input.W) continue;
+                            var sum = new Span<float>(taps + kw * c, c);
+                            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(pixels + (long)iw * c, c),
+                                new ReadOnlySpan<float>(source + (long)ow * c, c), sum, sum);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
