@@ -12,12 +12,12 @@ public static unsafe class Linear
     /// <exception cref="ArgumentException">A length does not match the geometry; the message names it.</exception>
     public static void Forward(in LinearGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
     {
-        g.Require(input.Length, g.InputLength, nameof(input), $"[{g.Batch}, {g.InFeatures}]");
-        g.Require(weight.Length, g.WeightLength, nameof(weight), $"[{g.OutFeatures}, {g.InFeatures}]");
-        g.Require(output.Length, g.OutputLength, nameof(output), $"[{g.Batch}, {g.OutFeatures}]");
+        g.Require(input.Length, nameof(input), g.Batch, g.InFeatures);
+        g.Require(weight.Length, nameof(weight), g.OutFeatures, g.InFeatures);
+        g.Require(output.Length, nameof(output), g.Batch, g.OutFeatures);
         if (!bias.IsEmpty)
         {
-            g.Require(bias.Length, g.OutFeatures, nameof(bias), $"[{g.OutFeatures}]");
+            g.Require(bias.Length, nameof(bias), g.OutFeatures);
             for (int row = 0; row < g.Batch; row++) bias.CopyTo(output.Slice(row * g.OutFeatures, g.OutFeatures));
         }
         fixed (float* x = input, w = weight, y = output)
@@ -32,12 +32,12 @@ public static unsafe class Linear
     public static void Backward(in LinearGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
         Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad)
     {
-        g.Require(input.Length, g.InputLength, nameof(input), $"[{g.Batch}, {g.InFeatures}]");
-        g.Require(weight.Length, g.WeightLength, nameof(weight), $"[{g.OutFeatures}, {g.InFeatures}]");
-        g.Require(outputGrad.Length, g.OutputLength, nameof(outputGrad), $"[{g.Batch}, {g.OutFeatures}]");
-        g.Require(weightGrad.Length, g.WeightLength, nameof(weightGrad), $"[{g.OutFeatures}, {g.InFeatures}]");
-        if (!inputGrad.IsEmpty) g.Require(inputGrad.Length, g.InputLength, nameof(inputGrad), $"[{g.Batch}, {g.InFeatures}]");
-        if (!biasGrad.IsEmpty) g.Require(biasGrad.Length, g.OutFeatures, nameof(biasGrad), $"[{g.OutFeatures}]");
+        g.Require(input.Length, nameof(input), g.Batch, g.InFeatures);
+        g.Require(weight.Length, nameof(weight), g.OutFeatures, g.InFeatures);
+        g.Require(outputGrad.Length, nameof(outputGrad), g.Batch, g.OutFeatures);
+        g.Require(weightGrad.Length, nameof(weightGrad), g.OutFeatures, g.InFeatures);
+        if (!inputGrad.IsEmpty) g.Require(inputGrad.Length, nameof(inputGrad), g.Batch, g.InFeatures);
+        if (!biasGrad.IsEmpty) g.Require(biasGrad.Length, nameof(biasGrad), g.OutFeatures);
         fixed (float* x = input, w = weight, dy = outputGrad, dx = inputGrad, dw = weightGrad)
         {
             if (dx != null)

@@ -47,6 +47,11 @@ public readonly record struct LinearGeometry
     /// <summary>A one-line description of the layer.</summary>
     public override string ToString() => $"B={Batch} {InFeatures}->{OutFeatures}";
 
-    internal void Require(int actual, int expected, string name, string shape) =>
-        OpsArguments.Length(actual, expected, name, $"linear {this} with {name} shape {shape}");
+    /// <summary>Requires a buffer of shape <paramref name="dims"/>.</summary>
+    internal void Require(int actual, string name, params ReadOnlySpan<int> dims)
+    {
+        int expected = 1;
+        foreach (int d in dims) expected *= d;
+        OpsArguments.Length(actual, expected, name, $"linear {this} with {name} of shape [{string.Join(", ", dims.ToArray())}]");
+    }
 }

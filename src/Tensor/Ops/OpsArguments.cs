@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeDance.Tensors.Conv;
 
 namespace NativeDance.Tensors.Ops;
@@ -16,10 +17,12 @@ internal static class OpsArguments
             throw new ArgumentException($"{name} must be positive along every axis, got {value}.", name);
     }
 
-    public static void Length(int actual, int expected, string name, string shape)
+    /// <summary>Requires <paramref name="actual"/> == <paramref name="expected"/>; <paramref name="what"/> is formatted only on failure.</summary>
+    public static void Length(int actual, int expected, string name,
+        [InterpolatedStringHandlerArgument(nameof(actual), nameof(expected))] ref LengthMessage what)
     {
         if (actual != expected)
-            throw new ArgumentException($"{name} has {actual} elements; {shape} needs {expected}.", name);
+            throw new ArgumentException($"{name} has {actual} elements; {what.ToStringAndClear()} needs {expected}.", name);
     }
 
     /// <summary>Length of an optional per-channel buffer: empty, or exactly <paramref name="channels"/>.</summary>
