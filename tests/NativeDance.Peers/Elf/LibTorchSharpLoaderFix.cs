@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace NativeDance.Peers.Elf;
@@ -33,18 +34,24 @@ internal static class LibTorchSharpLoaderFix
         var unmet = UnmetRequirements(image, Path.GetDirectoryName(shim)!);
         if (unmet.Count == 0) return [];
 
+        MakeWeak(image, unmet);
+        ReplaceAtomically(shim, image.Bytes);
+        return unmet.Select(n => $"{n.File}: {n.Version}").ToArray();
+    }
+
+    /// <summary>Sets VER_FLG_WEAK on <paramref name="needs"/> in the image's bytes, refusing if a relocation binds one of them.</summary>
+    internal static void MakeWeak(Elf64Image image, IReadOnlyList<VersionNeed> needs)
+    {
         var bound = image.VersionIndicesBoundByRelocations();
-        foreach (var need in unmet)
+        foreach (var need in needs)
         {
             if (bound.Contains(need.Index))
                 throw new InvalidOperationException(
-                    $"{shim} needs {need.Version} from {need.File}, which the installed {need.File} lacks, and a relocation binds a symbol " +
-                    "of that version, so it cannot be made weak: install a newer libstdc++ (GCC 13 or later) to run the libtorch peer.");
-            var flags = image.Bytes.AsSpan(need.FlagsOffset, 2);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(flags, (ushort)(need.Flags | VersionNeed.WeakFlag));
+                    $"{image.Path} needs {need.Version} from {need.File}, which the installed {need.File} lacks, and a relocation binds a symbol " +
+                    "of that version, so the requirement cannot be made weak: install a newer libstdc++ (GCC 13 or later) to run the libtorch peer.");
         }
-        ReplaceAtomically(shim, image.Bytes);
-        return unmet.Select(n => $"{n.File}: {n.Version}").ToArray();
+        foreach (var need in needs)
+            BinaryPrimitives.WriteUInt16LittleEndian(image.Bytes.AsSpan(need.FlagsOffset, 2), (ushort)(need.Flags | VersionNeed.WeakFlag));
     }
 
     /// <summary>The non-weak requirements that the libraries the loader would bind do not define.</summary>
