@@ -17,8 +17,9 @@ namespace NativeDance.Peers.Elf;
 /// </para>
 /// <para>
 /// It runs at run time, once before TorchSharp is first touched (see <see cref="Torch.LibTorch"/>), rather than as
-/// an MSBuild step: the build's incremental copy restores the original whenever the package file is newer, and
-/// a patch at load time is idempotent and needs no task assembly. Concurrent processes write identical bytes.
+/// an MSBuild step: every build copies the package's original back over a patched file (their timestamps differ),
+/// while a patch at load time is idempotent, needs no task assembly, and holds however the output was produced.
+/// Concurrent processes write identical bytes.
 /// </para>
 /// </summary>
 internal static class LibTorchSharpLoaderFix
