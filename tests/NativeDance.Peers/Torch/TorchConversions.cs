@@ -23,9 +23,11 @@ public static class TorchConversions
     /// <summary>An engine tensor (fp32) of the same shape and element order.</summary>
     public static NativeDance.Tensors.Tensor FromTorch(torch.Tensor tensor)
     {
-        using var single = tensor.detach().to(ScalarType.Float32).contiguous();
-        var shape = new Shape(single.shape.Select(d => checked((int)d)).ToArray());
-        return NativeDance.Tensors.Tensor.FromData(shape, single.data<float>().ToArray());
+        using var detached = tensor.detach();
+        using var single = detached.to(ScalarType.Float32);
+        using var dense = single.contiguous();
+        var shape = new Shape(dense.shape.Select(d => checked((int)d)).ToArray());
+        return NativeDance.Tensors.Tensor.FromData(shape, dense.data<float>().ToArray());
     }
 
     /// <summary>Channels-last [N, T, H, W, C] engine activation to a torch [N, C, T, H, W] tensor.</summary>
