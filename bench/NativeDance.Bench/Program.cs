@@ -1,0 +1,25 @@
+using BenchmarkDotNet.Running;
+using NativeDance.Bench;
+using NativeDance.Bench.Benchmarks;
+using NativeDance.Bench.Layers;
+
+var options = BenchOptions.Parse(args);
+if (options is null) return 2;
+BenchLayers.Select(options.Layers);
+string results = options.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results");
+string command = "dotnet run -c Release --project bench/NativeDance.Bench -- " + string.Join(' ', args);
+var config = BenchConfig.Create(options.Smoke, results, command);
+var summaries = BenchmarkRunner.Run(
+    [typeof(GemmBenchmarks), typeof(Conv3dForwardBenchmarks), typeof(Conv3dBackwardBenchmarks)], config, options.BenchmarkDotNetArgs);
+return summaries.All(s => !s.HasCriticalValidationErrors && s.Reports.All(r => r.Success)) ? 0 : 1;
+
+// The folder holding NativeDance.sln, searched upwards from the working directory, then from the program's folder.
+static string RepositoryRoot()
+{
+    foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "NativeDance.sln"))) return dir.FullName;
+    }
+    throw new DirectoryNotFoundException("NativeDance.sln not found above the working directory; pass --out DIR.");
+}
