@@ -1,0 +1,117 @@
+using NativeDance.Autograd;
+using NativeDance.Tensors;
+
+namespace NativeDance.Models.Modules;
+
+/// <summary>
+/// A building block of a network with named parameters, buffers and child modules, in PyTorch's style: names
+/// nest with dots (<c>layer1.0.conv1.weight</c>), <see cref="Train"/> and <see cref="Eval"/> switch modes
+/// recursively, and the state dictionary is what checkpoints store.
+/// </summary>
+public abstract class Module
+{
+    private readonly List<NamedParameter> _parameters = [];
+    private readonly List<(string Name, Tensor Value)> _buffers = [];
+    private readonly List<(string Name, Module Value)> _children = [];
+
+    /// <summary>Whether the module is in training mode (batch statistics, dropout active).</summary>
+    public bool IsTraining { get; private set; } = true;
+
+    /// <summary>Runs the module.</summary>
+    public abstract Variable Forward(Variable input);
+
+    /// <summary>Switches this module and its children to training mode.</summary>
+    public Module Train()
+    {
+        SetMode(true);
+        return this;
+    }
+
+    /// <summary>Switches this module and its children to evaluation mode.</summary>
+    public Module Eval()
+    {
+        SetMode(false);
+        return this;
+    }
+
+    /// <summary>Every parameter with its dotted name and PyTorch layout, depth first in registration order.</summary>
+    public IEnumerable<NamedParameter> NamedParameters() =>
+        Walk(m => m._parameters.Select(p => (p.Name, p))).Select(p => p.Value with { Name = p.Name });
+
+    /// <summary>Every buffer (running statistics and counters) with its dotted name.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers() => Walk(m => m._buffers);
+
+    /// <summary>The trainable parameters.</summary>
+    public IEnumerable<Variable> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    /// <summary>Direct children with their names.</summary>
+    public IReadOnlyList<(string Name, Module Module)> Children => _children;
+
+    /// <summary>Number of trainable scalars.</summary>
+    public long ParameterCount => Parameters().Sum(p => (long)p.Value.ElementCount);
+
+    /// <summary>Clears every parameter's gradient.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters()) p.ZeroGrad();
+    }
+
+    /// <summary>Registers a trainable parameter under <paramref name="name"/>.</summary>
+    protected Variable AddParameter(string name, Tensor value, TorchLayout layout = TorchLayout.Same)
+    {
+        RequireNewName(name);
+        var parameter = Variable.Parameter(value);
+        _parameters.Add(new NamedParameter(name, parameter, layout));
+        return parameter;
+    }
+
+    /// <summary>Registers a non-trainable buffer (e.g. running statistics) under <paramref name="name"/>.</summary>
+    protected Tensor AddBuffer(string name, Tensor value)
+    {
+        RequireNewName(name);
+        _buffers.Add((name, value));
+        return value;
+    }
+
+    /// <summary>Registers a child module under <paramref name="name"/>.</summary>
+    protected T AddModule<T>(string name, T module) where T : Module
+    {
+        RequireNewName(name);
+        _children.Add((name, module));
+        return module;
+    }
+
+    /// <summary>Called when the mode changes; override to react (the base records it).</summary>
+    protected virtual void OnModeChanged()
+    {
+    }
+
+    private void SetMode(bool training)
+    {
+        IsTraining = training;
+        OnModeChanged();
+        foreach (var (_, child) in _children) child.SetMode(training);
+    }
+
+    private IEnumerable<(string Name, T Value)> Walk<T>(Func<Module, IEnumerable<(string Name, T Value)>> select, string prefix = "")
+    {
+        foreach (var (name, value) in select(this)) yield return (prefix + name, value);
+        foreach (var (name, child) in _children)
+        foreach (var item in child.Walk(select, $"{prefix}{name}."))
+            yield return item;
+    }
+
+    private void RequireNewName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('.'))
+            throw new ArgumentException($"Module member name '{name}' must be non-empty and contain no dot.", nameof(name));
+        if (_parameters.Any(p => p.Name == name) || _buffers.Any(b => b.Name == name) || _children.Any(c => c.Name == name))
+            throw new ArgumentException($"{GetType().Name} already has a member named '{name}'.", nameof(name));
+    }
+}
+
+/// <summary>A parameter with its dotted name and how its layout maps to PyTorch's.</summary>
+/// <param name="Name">Dotted name, e.g. <c>layer1.0.conv1.weight</c>.</param>
+/// <param name="Parameter">The trainable variable.</param>
+/// <param name="Layout">Layout mapping used by checkpoints.</param>
+public sealed record NamedParameter(string Name, Variable Parameter, TorchLayout Layout);
