@@ -11,7 +11,7 @@ namespace NativeDance.Models.Modules;
 public abstract class Module
 {
     private readonly List<NamedParameter> _parameters = [];
-    private readonly List<(string Name, Tensor Value)> _buffers = [];
+    private readonly List<NamedBuffer> _buffers = [];
     private readonly List<(string Name, Module Value)> _children = [];
 
     /// <summary>Whether the module is in training mode (batch statistics, dropout active).</summary>
@@ -19,6 +19,13 @@ public abstract class Module
 
     /// <summary>Runs the module.</summary>
     public abstract Variable Forward(Variable input);
+
+    /// <summary>
+    /// The output shape for an input of <paramref name="input"/>'s shape, without computing anything; layers that do
+    /// arithmetic add their cost to <paramref name="costs"/> under their dotted name (prefixed by <paramref name="path"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input shape does not fit the module.</exception>
+    public abstract Shape InferShape(Shape input, List<LayerCost> costs, string path = "");
 
     /// <summary>Switches this module and its children to training mode.</summary>
     public Module Train()
@@ -39,10 +46,14 @@ public abstract class Module
         Walk(m => m._parameters.Select(p => (p.Name, p))).Select(p => p.Value with { Name = p.Name });
 
     /// <summary>Every buffer (running statistics and counters) with its dotted name.</summary>
-    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers() => Walk(m => m._buffers);
+    public IEnumerable<NamedBuffer> NamedBuffers() =>
+        Walk(m => m._buffers.Select(b => (b.Name, b))).Select(b => b.Value with { Name = b.Name });
 
     /// <summary>The trainable parameters.</summary>
     public IEnumerable<Variable> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    /// <summary>This module's descendants (not itself), depth first.</summary>
+    public IEnumerable<Module> Descendants() => _children.SelectMany(c => c.Value.Descendants().Prepend(c.Value));
 
     /// <summary>Direct children with their names.</summary>
     public IReadOnlyList<(string Name, Module Module)> Children => _children;
@@ -65,11 +76,14 @@ public abstract class Module
         return parameter;
     }
 
-    /// <summary>Registers a non-trainable buffer (e.g. running statistics) under <paramref name="name"/>.</summary>
-    protected Tensor AddBuffer(string name, Tensor value)
+    /// <summary>
+    /// Registers a non-trainable buffer (e.g. running statistics) under <paramref name="name"/>. A counter holds a whole
+    /// number and is stored in checkpoints as a 64-bit integer, as PyTorch stores num_batches_tracked.
+    /// </summary>
+    protected Tensor AddBuffer(string name, Tensor value, bool isCounter = false)
     {
         RequireNewName(name);
-        _buffers.Add((name, value));
+        _buffers.Add(new NamedBuffer(name, value, isCounter));
         return value;
     }
 
@@ -115,3 +129,9 @@ public abstract class Module
 /// <param name="Parameter">The trainable variable.</param>
 /// <param name="Layout">Layout mapping used by checkpoints.</param>
 public sealed record NamedParameter(string Name, Variable Parameter, TorchLayout Layout);
+
+/// <summary>A buffer with its dotted name.</summary>
+/// <param name="Name">Dotted name, e.g. <c>layer1.0.conv1.1.running_mean</c>.</param>
+/// <param name="Buffer">The tensor, updated in place.</param>
+/// <param name="IsCounter">Whether it holds a whole number stored as a 64-bit integer.</param>
+public sealed record NamedBuffer(string Name, Tensor Buffer, bool IsCounter);
