@@ -67,28 +67,44 @@ public static unsafe class AvgPool3d
             {
                 var window = new PoolWindow(G, ot, oh, ow);
                 float scale = Reciprocal(G, window, CountIncludePad);
-                float* y = Output + ((long)row * G.Output.W + ow) * c;
-                if (c >= Vector<float>.Count)
-                {
-                    // The last block overlaps the one before rather than needing a scalar tail: a mean computed twice is the same mean.
-                    for (int start = 0; start < c; start += Vector<float>.Count)
-                    {
-                        int ch = Math.Min(start, c - Vector<float>.Count);
-                        var sum = new VectorSum(clip + ch, c);
-                        window.Visit(ref sum);
-                        (sum.Total * scale).Store(y + ch);
-                    }
-                }
-                else
-                {
-                    for (int ch = 0; ch < c; ch++)
-                    {
-                        var sum = new ScalarSum(clip + ch, c);
-                        window.Visit(ref sum);
-                        y[ch] = sum.Total * scale;
-                    }
-                }
+                MeanOfWindow(clip, c, window, scale, Output + ((long)row * G.Output.W + ow) * c);
             }
+        }
+    }
+
+    /// <summary>
+    /// scale * sum of one window for all channels: four vectors of channels per pass, then single vectors whose last
+    /// one overlaps the one before instead of needing a scalar tail; rows narrower than a vector go one channel at a time.
+    /// </summary>
+    private static void MeanOfWindow(float* clip, int channels, in PoolWindow window, float scale, float* mean)
+    {
+        int width = Vector<float>.Count, c = 0;
+        if (channels < width)
+        {
+            for (; c < channels; c++)
+            {
+                var one = new ScalarSum(clip + c, channels);
+                window.Visit(ref one);
+                mean[c] = one.Total * scale;
+            }
+            return;
+        }
+        for (; c <= channels - 4 * width; c += 4 * width)
+        {
+            var four = new FourTapVisitors<VectorSum>(new(clip + c, channels), new(clip + c + width, channels),
+                new(clip + c + 2 * width, channels), new(clip + c + 3 * width, channels));
+            window.Visit(ref four);
+            (four.A.Total * scale).Store(mean + c);
+            (four.B.Total * scale).Store(mean + c + width);
+            (four.C.Total * scale).Store(mean + c + 2 * width);
+            (four.D.Total * scale).Store(mean + c + 3 * width);
+        }
+        for (; c < channels; c += width)
+        {
+            int block = Math.Min(c, channels - width);
+            var one = new VectorSum(clip + block, channels);
+            window.Visit(ref one);
+            (one.Total * scale).Store(mean + block);
         }
     }
 

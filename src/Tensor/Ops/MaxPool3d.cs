@@ -70,29 +70,49 @@ public static unsafe class MaxPool3d
                     new Span<float>(Output + o, c).Fill(float.NegativeInfinity);
                     if (Argmax != null) new Span<int>(Argmax + o, c).Fill(-1);
                 }
-                else if (c >= Vector<float>.Count)
-                {
-                    // The last block overlaps the one before rather than needing a scalar tail: a max computed twice is the same max.
-                    for (int start = 0; start < c; start += Vector<float>.Count)
-                    {
-                        int ch = Math.Min(start, c - Vector<float>.Count);
-                        var max = new VectorMax(clip + ch, c, window.FirstSpatial);
-                        window.Visit(ref max);
-                        max.Best.Store(Output + o + ch);
-                        if (Argmax != null) max.At.Store(Argmax + o + ch);
-                    }
-                }
                 else
                 {
-                    for (int ch = 0; ch < c; ch++)
-                    {
-                        var max = new ScalarMax(clip + ch, c, window.FirstSpatial);
-                        window.Visit(ref max);
-                        Output[o + ch] = max.Best;
-                        if (Argmax != null) Argmax[o + ch] = max.At;
-                    }
+                    MaxOfWindow(clip, c, window, Output + o, Argmax == null ? null : Argmax + o);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Max and argmax of one window for all channels: four vectors of channels per pass, then single vectors whose
+    /// last one overlaps the one before instead of needing a scalar tail (a max computed twice is the same max);
+    /// rows narrower than a vector go one channel at a time.
+    /// </summary>
+    private static void MaxOfWindow(float* clip, int channels, in PoolWindow window, float* max, int* argmax)
+    {
+        int width = Vector<float>.Count, first = window.FirstSpatial, c = 0;
+        if (channels < width)
+        {
+            for (; c < channels; c++)
+            {
+                var one = new ScalarMax(clip + c, channels, first);
+                window.Visit(ref one);
+                max[c] = one.Best;
+                if (argmax != null) argmax[c] = one.At;
+            }
+            return;
+        }
+        for (; c <= channels - 4 * width; c += 4 * width)
+        {
+            var four = new FourTapVisitors<VectorMax>(new(clip + c, channels, first), new(clip + c + width, channels, first),
+                new(clip + c + 2 * width, channels, first), new(clip + c + 3 * width, channels, first));
+            window.Visit(ref four);
+            four.A.Store(max, argmax, c);
+            four.B.Store(max, argmax, c + width);
+            four.C.Store(max, argmax, c + 2 * width);
+            four.D.Store(max, argmax, c + 3 * width);
+        }
+        for (; c < channels; c += width)
+        {
+            int block = Math.Min(c, channels - width);
+            var one = new VectorMax(clip + block, channels, first);
+            window.Visit(ref one);
+            one.Store(max, argmax, block);
         }
     }
 
@@ -122,6 +142,12 @@ public static unsafe class MaxPool3d
             var take = Vector.GreaterThan(value, Best) | ~Vector.Equals(value, value);
             Best = Vector.ConditionalSelect(take, value, Best);
             At = Vector.ConditionalSelect(take, new Vector<int>(spatial), At);
+        }
+
+        public readonly void Store(float* max, int* argmax, int channel)
+        {
+            Best.Store(max + channel);
+            if (argmax != null) At.Store(argmax + channel);
         }
     }
 
