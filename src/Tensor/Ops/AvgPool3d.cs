@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using NativeDance.Tensors.Conv;
 using NativeDance.Tensors.Threading;
 
@@ -8,8 +9,8 @@ namespace NativeDance.Tensors.Ops;
 /// 3D average pooling on channels-last activations (layouts in <see cref="Pool3dGeometry"/>), with PyTorch's
 /// semantics: by default the divisor is the whole kernel volume, padding included (<c>count_include_pad=True</c>);
 /// with <c>countIncludePad: false</c> it is the number of taps inside the input. Dilation is not supported, as in
-/// PyTorch's AvgPool3d. Window sums of at most a few dozen taps are accumulated in float: their rounding error
-/// stays within a few ulp, far below what a double accumulator would be worth in bandwidth.
+/// PyTorch's AvgPool3d. A window's sum lives in SIMD registers, one block of channels at a time; sums of at most a
+/// few dozen taps are accumulated in float, whose rounding error stays within a few ulp.
 /// </summary>
 /// <example><code>AvgPool3d.Forward(g, x, y);
 /// AvgPool3d.Backward(g, dy, dx);</code></example>
@@ -47,15 +48,11 @@ public static unsafe class AvgPool3d
             throw new ArgumentException($"Average pooling has no dilation; got {g.Dilation}.", nameof(g));
     }
 
-    /// <summary>Number of taps of a window starting at <paramref name="start"/> that fall inside [0, size).</summary>
-    private static int Inside(int start, int kernel, int size) => Math.Min(start + kernel, size) - Math.Max(start, 0);
+    /// <summary>1 / divisor: the kernel volume, or (without padding) the window's in-bounds taps.</summary>
+    private static float Reciprocal(in Pool3dGeometry g, in PoolWindow window, bool countIncludePad) =>
+        1f / (countIncludePad ? (int)g.Kernel.Volume : window.Count);
 
-    private static float Reciprocal(in Pool3dGeometry g, bool countIncludePad, int t0, int h0, int w0) =>
-        1f / (countIncludePad
-            ? (int)g.Kernel.Volume
-            : Inside(t0, g.Kernel.T, g.Input.T) * Inside(h0, g.Kernel.H, g.Input.H) * Inside(w0, g.Kernel.W, g.Input.W));
-
-    /// <summary>One task per output row (n, ot, oh): each window sums its in-bounds taps, then scales.</summary>
+    /// <summary>One task per output row (n, ot, oh): all Wo windows of the row.</summary>
     private struct ForwardRows : IParallelBody
     {
         public Pool3dGeometry G;
@@ -65,29 +62,71 @@ public static unsafe class AvgPool3d
         public readonly void Invoke(int row)
         {
             int c = G.Channels, oh = row % G.Output.H, ot = row / G.Output.H % G.Output.T, n = row / G.Output.H / G.Output.T;
-            var inp = G.Input;
-            float* clip = Input + (long)n * inp.T * inp.H * inp.W * c;
-            int t0 = ot * G.Stride.T - G.Padding.T, h0 = oh * G.Stride.H - G.Padding.H;
+            float* clip = Input + n * G.Input.Volume * c;
             for (int ow = 0; ow < G.Output.W; ow++)
             {
-                int w0 = ow * G.Stride.W - G.Padding.W;
-                var sum = new Span<float>(Output + ((long)row * G.Output.W + ow) * c, c);
-                sum.Clear();
-                for (int it = Math.Max(t0, 0); it < Math.Min(t0 + G.Kernel.T, inp.T); it++)
-                for (int ih = Math.Max(h0, 0); ih < Math.Min(h0 + G.Kernel.H, inp.H); ih++)
-                {
-                    float* line = clip + ((long)it * inp.H + ih) * inp.W * c;
-                    for (int iw = Math.Max(w0, 0); iw < Math.Min(w0 + G.Kernel.W, inp.W); iw++)
-                        TensorPrimitives.Add(sum, new ReadOnlySpan<float>(line + (long)iw * c, c), sum);
-                }
-                TensorPrimitives.Multiply(sum, Reciprocal(G, CountIncludePad, t0, h0, w0), sum);
+                var window = new PoolWindow(G, ot, oh, ow);
+                float scale = Reciprocal(G, window, CountIncludePad);
+                MeanOfWindow(clip, c, window, scale, Output + ((long)row * G.Output.W + ow) * c);
             }
         }
     }
 
     /// <summary>
-    /// One task per input frame (n, it): it clears the frame's gradient and adds the scaled gradient of every output
-    /// window that reaches it, so no two tasks write the same element.
+    /// scale * sum of one window for all channels: four vectors of channels per pass, then single vectors whose last
+    /// one overlaps the one before instead of needing a scalar tail; rows narrower than a vector go one channel at a time.
+    /// </summary>
+    private static void MeanOfWindow(float* clip, int channels, in PoolWindow window, float scale, float* mean)
+    {
+        int width = Vector<float>.Count, c = 0;
+        if (channels < width)
+        {
+            for (; c < channels; c++)
+            {
+                var one = new ScalarSum(clip + c, channels);
+                window.Visit(ref one);
+                mean[c] = one.Total * scale;
+            }
+            return;
+        }
+        for (; c <= channels - 4 * width; c += 4 * width)
+        {
+            var four = new FourTapVisitors<VectorSum>(new(clip + c, channels), new(clip + c + width, channels),
+                new(clip + c + 2 * width, channels), new(clip + c + 3 * width, channels));
+            window.Visit(ref four);
+            (four.A.Total * scale).Store(mean + c);
+            (four.B.Total * scale).Store(mean + c + width);
+            (four.C.Total * scale).Store(mean + c + 2 * width);
+            (four.D.Total * scale).Store(mean + c + 3 * width);
+        }
+        for (; c < channels; c += width)
+        {
+            int block = Math.Min(c, channels - width);
+            var one = new VectorSum(clip + block, channels);
+            window.Visit(ref one);
+            (one.Total * scale).Store(mean + block);
+        }
+    }
+
+    private struct VectorSum(float* clip, int channels) : ITapVisitor
+    {
+        public Vector<float> Total;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Tap(int spatial) => Total += Vector.Load(clip + (long)spatial * channels);
+    }
+
+    private struct ScalarSum(float* clip, int channels) : ITapVisitor
+    {
+        public float Total;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Tap(int spatial) => Total += clip[(long)spatial * channels];
+    }
+
+    /// <summary>
+    /// One task per input frame (n, it): it clears the frame's gradient and visits, for every window that reaches the
+    /// frame, the window's taps in it; each task writes only its own frame, so no atomics are needed.
     /// </summary>
     private struct BackwardFrames : IParallelBody
     {
@@ -97,29 +136,36 @@ public static unsafe class AvgPool3d
 
         public readonly void Invoke(int frame)
         {
-            int c = G.Channels, it = frame % G.Input.T, n = frame / G.Input.T;
-            var inp = G.Input;
-            float* dx = InputGrad + (long)frame * inp.H * inp.W * c;
-            new Span<float>(dx, inp.H * inp.W * c).Clear();
+            int c = G.Channels, it = frame % G.Input.T, n = frame / G.Input.T, area = G.Input.H * G.Input.W;
+            float* clipGrad = InputGrad + n * G.Input.Volume * c;
+            new Span<float>(clipGrad + (long)it * area * c, area * c).Clear();
             for (int kt = 0; kt < G.Kernel.T; kt++)
             {
                 int ot = G.OutputFrameOfTap(it, kt);
                 if (ot < 0) continue;
-                int t0 = ot * G.Stride.T - G.Padding.T;
                 for (int oh = 0; oh < G.Output.H; oh++)
                 for (int ow = 0; ow < G.Output.W; ow++)
                 {
-                    int h0 = oh * G.Stride.H - G.Padding.H, w0 = ow * G.Stride.W - G.Padding.W;
-                    var dy = new ReadOnlySpan<float>(OutputGrad + ((((long)n * G.Output.T + ot) * G.Output.H + oh) * G.Output.W + ow) * c, c);
-                    float scale = Reciprocal(G, CountIncludePad, t0, h0, w0);
-                    for (int ih = Math.Max(h0, 0); ih < Math.Min(h0 + G.Kernel.H, inp.H); ih++)
-                    for (int iw = Math.Max(w0, 0); iw < Math.Min(w0 + G.Kernel.W, inp.W); iw++)
-                    {
-                        var target = new Span<float>(dx + ((long)ih * inp.W + iw) * c, c);
-                        TensorPrimitives.MultiplyAdd(dy, scale, target, target);
-                    }
+                    var window = new PoolWindow(G, ot, oh, ow);
+                    long o = ((((long)n * G.Output.T + ot) * G.Output.H + oh) * G.Output.W + ow) * c;
+                    var spread = new Spread(clipGrad, OutputGrad + o, Reciprocal(G, window, CountIncludePad), c);
+                    window.AtFrameTap(kt).Visit(ref spread);
                 }
             }
+        }
+    }
+
+    /// <summary>Adds a window's output gradient, times 1 / divisor, to one tap's input gradient.</summary>
+    private readonly struct Spread(float* clipGrad, float* outputGrad, float scale, int channels) : ITapVisitor
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Tap(int spatial)
+        {
+            float* dx = clipGrad + (long)spatial * channels;
+            int c = 0;
+            for (; c <= channels - Vector<float>.Count; c += Vector<float>.Count)
+                (Vector.Load(dx + c) + Vector.Load(outputGrad + c) * scale).Store(dx + c);
+            for (; c < channels; c++) dx[c] += outputGrad[c] * scale;
         }
     }
 }

@@ -18,8 +18,11 @@ internal static unsafe class ChannelMoments
     /// <summary>Floor on rows per chunk, which bounds the partials' scratch at a fraction of the input for wide rows.</summary>
     private const int MinChunkRows = 16;
 
-    /// <summary>Rows summed in float before folding into double; a block of them stays in L1 while channels are swept.</summary>
-    private const int BlockRows = 32;
+    /// <summary>Most rows summed in float before folding into double, which bounds the float rounding error.</summary>
+    private const int MaxBlockRows = 32;
+
+    /// <summary>Floats of one block (16 KiB): the block stays in L1 while its channels are swept one vector at a time.</summary>
+    private const int BlockElements = 4096;
 
     /// <summary>
     /// For each of <paramref name="groups"/> consecutive groups of <paramref name="rowsPerGroup"/> rows:
@@ -76,9 +79,10 @@ internal static unsafe class ChannelMoments
             double* second = Moments == 2 ? first + Channels : null;
             new Span<double>(first, Channels * Moments).Clear();
             long offset = ((long)group * RowsPerGroup + start) * Channels;
-            for (int row = start; row < end; row += BlockRows, offset += (long)BlockRows * Channels)
+            int blockRows = Math.Clamp(BlockElements / Channels, 1, MaxBlockRows);
+            for (int row = start; row < end; row += blockRows, offset += (long)blockRows * Channels)
             {
-                int rows = Math.Min(BlockRows, end - row);
+                int rows = Math.Min(blockRows, end - row);
                 AccumulateBlock(P + offset, Q == null ? null : Q + offset, rows, first, second);
             }
         }

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Ops;
@@ -7,7 +7,8 @@ namespace NativeDance.Tensors.Ops;
 /// <summary>
 /// 3D max pooling on channels-last activations (layouts in <see cref="Pool3dGeometry"/>), with PyTorch's semantics:
 /// padding never wins (it counts as -inf), NaN propagates, and on ties the first maximum in (t, h, w) scan order is
-/// the argmax. Channels-last makes every window tap a contiguous row of C values, so the max runs SIMD over channels.
+/// the argmax. Channels-last makes every window tap a contiguous row of C values, so a window's running max and
+/// argmax live in SIMD registers, one block of channels at a time.
 /// </summary>
 /// <example><code>MaxPool3d.Forward(g, x, y, argmax);
 /// MaxPool3d.Backward(g, dy, argmax, dx);</code></example>
@@ -33,8 +34,8 @@ public static unsafe class MaxPool3d
     }
 
     /// <summary>
-    /// inputGrad = the output gradient scattered to each window's argmax (overwritten, not accumulated). Indices that
-    /// do not name an element of their clip (such as -1) contribute nothing.
+    /// inputGrad = the output gradient routed to each window's argmax (overwritten, not accumulated). Indices that do
+    /// not name a tap of their window (such as -1) contribute nothing.
     /// </summary>
     /// <exception cref="ArgumentException">A buffer length does not match the geometry; the message names it.</exception>
     public static void Backward(in Pool3dGeometry g, ReadOnlySpan<float> outputGrad, ReadOnlySpan<int> argmax, Span<float> inputGrad)
@@ -49,7 +50,7 @@ public static unsafe class MaxPool3d
         }
     }
 
-    /// <summary>One task per output row (n, ot, oh): all Wo windows of the row, each a running max over its taps.</summary>
+    /// <summary>One task per output row (n, ot, oh): all Wo windows of the row.</summary>
     private struct ForwardRows : IParallelBody
     {
         public Pool3dGeometry G;
@@ -59,77 +60,128 @@ public static unsafe class MaxPool3d
         public readonly void Invoke(int row)
         {
             int c = G.Channels, oh = row % G.Output.H, ot = row / G.Output.H % G.Output.T, n = row / G.Output.H / G.Output.T;
-            var inp = G.Input;
-            float* clip = Input + (long)n * inp.T * inp.H * inp.W * c;
+            float* clip = Input + n * G.Input.Volume * c;
             for (int ow = 0; ow < G.Output.W; ow++)
             {
+                var window = new PoolWindow(G, ot, oh, ow);
                 long o = ((long)row * G.Output.W + ow) * c;
-                var max = new Span<float>(Output + o, c);
-                int* index = Argmax == null ? null : Argmax + o;
-                bool any = false;
-                for (int kt = 0; kt < G.Kernel.T; kt++)
+                if (window.IsEmpty)
                 {
-                    int it = ot * G.Stride.T - G.Padding.T + kt * G.Dilation.T;
-                    if ((uint)it >= (uint)inp.T) continue;
-                    for (int kh = 0; kh < G.Kernel.H; kh++)
-                    {
-                        int ih = oh * G.Stride.H - G.Padding.H + kh * G.Dilation.H;
-                        if ((uint)ih >= (uint)inp.H) continue;
-                        for (int kw = 0; kw < G.Kernel.W; kw++)
-                        {
-                            int iw = ow * G.Stride.W - G.Padding.W + kw * G.Dilation.W;
-                            if ((uint)iw >= (uint)inp.W) continue;
-                            int spatial = (it * inp.H + ih) * inp.W + iw;
-                            var tap = new ReadOnlySpan<float>(clip + (long)spatial * c, c);
-                            if (!any)
-                            {
-                                tap.CopyTo(max);
-                                if (index != null) new Span<int>(index, c).Fill(spatial);
-                                any = true;
-                            }
-                            else if (index != null) MaxWithIndex(max, index, tap, spatial);
-                            else TensorPrimitives.Max(max, tap, max);
-                        }
-                    }
+                    new Span<float>(Output + o, c).Fill(float.NegativeInfinity);
+                    if (Argmax != null) new Span<int>(Argmax + o, c).Fill(-1);
                 }
-                if (!any)
+                else
                 {
-                    max.Fill(float.NegativeInfinity);
-                    if (index != null) new Span<int>(index, c).Fill(-1);
+                    MaxOfWindow(clip, c, window, Output + o, Argmax == null ? null : Argmax + o);
                 }
-            }
-        }
-    }
-
-    /// <summary>Takes a tap where it is greater than the running max or NaN, as PyTorch's <c>val &gt; max || isnan(val)</c>.</summary>
-    private static void MaxWithIndex(Span<float> max, int* index, ReadOnlySpan<float> tap, int spatial)
-    {
-        int c = 0;
-        fixed (float* m = max, v = tap)
-        {
-            var at = new Vector<int>(spatial);
-            for (; c <= max.Length - Vector<float>.Count; c += Vector<float>.Count)
-            {
-                var value = Vector.Load(v + c);
-                var best = Vector.Load(m + c);
-                var take = Vector.GreaterThan(value, best) | ~Vector.Equals(value, value);
-                Vector.ConditionalSelect(take, value, best).Store(m + c);
-                Vector.ConditionalSelect(take, at, Vector.Load(index + c)).Store(index + c);
-            }
-        }
-        for (; c < max.Length; c++)
-        {
-            if (tap[c] > max[c] || float.IsNaN(tap[c]))
-            {
-                max[c] = tap[c];
-                index[c] = spatial;
             }
         }
     }
 
     /// <summary>
-    /// One task per input frame (n, it): it clears the frame's gradient and gathers from every output frame whose
-    /// windows reach it, so no two tasks write the same element and no atomics are needed.
+    /// Max and argmax of one window for all channels: four vectors of channels per pass, then single vectors whose
+    /// last one overlaps the one before instead of needing a scalar tail (a max computed twice is the same max);
+    /// rows narrower than a vector go one channel at a time.
+    /// </summary>
+    private static void MaxOfWindow(float* clip, int channels, in PoolWindow window, float* max, int* argmax)
+    {
+        int width = Vector<float>.Count, first = window.FirstSpatial, c = 0;
+        if (channels < width)
+        {
+            for (; c < channels; c++)
+            {
+                var one = new ScalarMax(clip + c, channels, first);
+                window.Visit(ref one);
+                max[c] = one.Best;
+                if (argmax != null) argmax[c] = one.At;
+            }
+            return;
+        }
+        for (; c <= channels - 4 * width; c += 4 * width)
+        {
+            var four = new FourTapVisitors<VectorMax>(new(clip + c, channels, first), new(clip + c + width, channels, first),
+                new(clip + c + 2 * width, channels, first), new(clip + c + 3 * width, channels, first));
+            window.Visit(ref four);
+            four.A.Store(max, argmax, c);
+            four.B.Store(max, argmax, c + width);
+            four.C.Store(max, argmax, c + 2 * width);
+            four.D.Store(max, argmax, c + 3 * width);
+        }
+        for (; c < channels; c += width)
+        {
+            int block = Math.Min(c, channels - width);
+            var one = new VectorMax(clip + block, channels, first);
+            window.Visit(ref one);
+            one.Store(max, argmax, block);
+        }
+    }
+
+    /// <summary>
+    /// Running max of one block of channels, seeded with the window's first tap. A tap wins where it is greater or NaN,
+    /// as PyTorch's <c>val &gt; max || isnan(val)</c>, so the first of equal maxima keeps the index.
+    /// </summary>
+    private struct VectorMax : ITapVisitor
+    {
+        private readonly float* _clip;
+        private readonly int _channels;
+        public Vector<float> Best;
+        public Vector<int> At;
+
+        public VectorMax(float* clip, int channels, int first)
+        {
+            _clip = clip;
+            _channels = channels;
+            Best = Vector.Load(clip + (long)first * channels);
+            At = new Vector<int>(first);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Tap(int spatial)
+        {
+            var value = Vector.Load(_clip + (long)spatial * _channels);
+            var take = Vector.GreaterThan(value, Best) | ~Vector.Equals(value, value);
+            Best = Vector.ConditionalSelect(take, value, Best);
+            At = Vector.ConditionalSelect(take, new Vector<int>(spatial), At);
+        }
+
+        public readonly void Store(float* max, int* argmax, int channel)
+        {
+            Best.Store(max + channel);
+            if (argmax != null) At.Store(argmax + channel);
+        }
+    }
+
+    /// <summary>The one-channel form of <see cref="VectorMax"/>, for rows narrower than a vector.</summary>
+    private struct ScalarMax : ITapVisitor
+    {
+        private readonly float* _clip;
+        private readonly int _channels;
+        public float Best;
+        public int At;
+
+        public ScalarMax(float* clip, int channels, int first)
+        {
+            _clip = clip;
+            _channels = channels;
+            Best = clip[(long)first * channels];
+            At = first;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Tap(int spatial)
+        {
+            float value = _clip[(long)spatial * _channels];
+            if (value > Best || float.IsNaN(value))
+            {
+                Best = value;
+                At = spatial;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One task per input frame (n, it): it clears the frame's gradient and visits, for every window that reaches the
+    /// frame, the window's taps in it; each task writes only its own frame, so no atomics are needed.
     /// </summary>
     private struct BackwardFrames : IParallelBody
     {
@@ -139,27 +191,40 @@ public static unsafe class MaxPool3d
 
         public readonly void Invoke(int frame)
         {
-            int c = G.Channels, it = frame % G.Input.T, n = frame / G.Input.T;
-            int area = G.Input.H * G.Input.W, first = it * area;
-            float* dx = InputGrad + (long)frame * area * c;
-            new Span<float>(dx, area * c).Clear();
-            int outputFrame = G.Output.H * G.Output.W;
+            int c = G.Channels, it = frame % G.Input.T, n = frame / G.Input.T, area = G.Input.H * G.Input.W;
+            float* clipGrad = InputGrad + n * G.Input.Volume * c;
+            new Span<float>(clipGrad + (long)it * area * c, area * c).Clear();
             for (int kt = 0; kt < G.Kernel.T; kt++)
             {
                 int ot = G.OutputFrameOfTap(it, kt);
                 if (ot < 0) continue;
-                long o = ((long)n * G.Output.T + ot) * outputFrame * c;
-                float* dy = OutputGrad + o;
-                int* index = Argmax + o;
-                for (int p = 0; p < outputFrame; p++, dy += c, index += c)
+                for (int oh = 0; oh < G.Output.H; oh++)
+                for (int ow = 0; ow < G.Output.W; ow++)
                 {
-                    for (int ch = 0; ch < c; ch++)
-                    {
-                        int inFrame = index[ch] - first;
-                        if ((uint)inFrame < (uint)area) dx[(long)inFrame * c + ch] += dy[ch];
-                    }
+                    long o = ((((long)n * G.Output.T + ot) * G.Output.H + oh) * G.Output.W + ow) * c;
+                    var route = new RouteToArgmax(clipGrad, OutputGrad + o, Argmax + o, c);
+                    new PoolWindow(G, ot, oh, ow).AtFrameTap(kt).Visit(ref route);
                 }
             }
+        }
+    }
+
+    /// <summary>Adds a window's output gradient to the tap's input gradient in the channels whose argmax is that tap.</summary>
+    private readonly struct RouteToArgmax(float* clipGrad, float* outputGrad, int* argmax, int channels) : ITapVisitor
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Tap(int spatial)
+        {
+            float* dx = clipGrad + (long)spatial * channels;
+            var here = new Vector<int>(spatial);
+            int c = 0;
+            for (; c <= channels - Vector<float>.Count; c += Vector<float>.Count)
+            {
+                var routed = Vector.ConditionalSelect(Vector.Equals(Vector.Load(argmax + c), here), Vector.Load(outputGrad + c), Vector<float>.Zero);
+                (Vector.Load(dx + c) + routed).Store(dx + c);
+            }
+            for (; c < channels; c++)
+                if (argmax[c] == spatial) dx[c] += outputGrad[c];
         }
     }
 }

@@ -9,7 +9,7 @@ public class ReluTests
     [InlineData(1)]
     [InlineData(19)]
     [InlineData(3 * 5 * 7 * 11)]
-    [InlineData(2 * 65536 + 13)]
+    [InlineData(2 * 131072 + 13)]
     public void ForwardAndBackwardMatchReference(int length)
     {
         var x = OpsTestData.Normal(length, (ulong)length);
