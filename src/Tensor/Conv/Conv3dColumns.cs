@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NativeDance.Tensors.Conv;
 
@@ -125,10 +126,14 @@ internal static unsafe class Conv3dColumns
 
     private readonly struct AddToImage : ISpanMove
     {
+        /// <summary>Inlined rather than a TensorPrimitives call: a span is often a vector or two, one per (pixel, tap).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Tap(float* column, float* image, int length)
         {
-            var target = new Span<float>(image, length);
-            TensorPrimitives.Add(target, new ReadOnlySpan<float>(column, length), target);
+            int i = 0;
+            for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.Store(Vector.Load(image + i) + Vector.Load(column + i), image + i);
+            for (; i < length; i++) image[i] += column[i];
         }
 
         public static void Padding(float* column, int length) { }
