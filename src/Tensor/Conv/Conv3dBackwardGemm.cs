@@ -67,17 +67,15 @@ internal static unsafe class Conv3dBackwardGemm
             fixed (float* x = input, dy = gradOutput, dw = gradWeight)
             {
                 var gather = new GatherTile(map, x, (float*)columns);
-                for (int first = 0; first < map.GridPixels; first += plan.TilePixels)
-                for (int chunk = 0; chunk < plan.Chunks; chunk++)
+                foreach (var tile in plan.Tiles(map))
                 {
-                    var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, map.GridPixels - first), chunk);
                     gather.Run(tile);
                     int groupWidth = tile.Taps(map) * cinG;
                     float* weightRows = dw + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
                     for (int grp = 0; grp < g.Groups; grp++)
                         Gemm.Gemm.Multiply(true, false, groupWidth, coutG, tile.Pixels, 1f, (float*)columns + grp * groupWidth,
-                            tile.Width(map), dy + (long)first * g.OutChannels + grp * coutG, g.OutChannels, first == 0 ? 0f : 1f,
-                            weightRows + grp * coutG, g.OutChannels);
+                            tile.Width(map), dy + (long)tile.FirstPixel * g.OutChannels + grp * coutG, g.OutChannels,
+                            tile.FirstPixel == 0 ? 0f : 1f, weightRows + grp * coutG, g.OutChannels);
                 }
             }
         }
@@ -103,16 +101,14 @@ internal static unsafe class Conv3dBackwardGemm
         {
             FlipAndTranspose(g, weight, (float*)flipped);
             var gather = new GatherTile(map, gradOutput, (float*)columns);
-            for (int first = 0; first < map.GridPixels; first += plan.TilePixels)
-            for (int chunk = 0; chunk < plan.Chunks; chunk++)
+            foreach (var tile in plan.Tiles(map))
             {
-                var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, map.GridPixels - first), chunk);
                 gather.Run(tile);
                 int groupWidth = tile.Taps(map) * coutG, firstTap = tile.FirstRow * g.Kernel.W;
                 for (int grp = 0; grp < g.Groups; grp++)
                     Gemm.Gemm.Multiply(false, false, tile.Pixels, cinG, groupWidth, 1f, (float*)columns + grp * groupWidth, tile.Width(map),
-                        (float*)flipped + ((long)grp * taps + firstTap) * coutG * cinG, cinG, chunk == 0 ? 0f : 1f,
-                        gradInput + (long)first * g.InChannels + grp * cinG, g.InChannels);
+                        (float*)flipped + ((long)grp * taps + firstTap) * coutG * cinG, cinG, tile.FirstRow == 0 ? 0f : 1f,
+                        gradInput + (long)tile.FirstPixel * g.InChannels + grp * cinG, g.InChannels);
             }
         }
         finally
@@ -152,14 +148,12 @@ internal static unsafe class Conv3dBackwardGemm
         try
         {
             var scatter = new ScatterTile(map, (float*)columns, gradInput, SliceWidth(cinG, g.Groups));
-            for (int first = 0; first < map.GridPixels; first += plan.TilePixels)
-            for (int chunk = 0; chunk < plan.Chunks; chunk++)
+            foreach (var tile in plan.Tiles(map))
             {
-                var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, map.GridPixels - first), chunk);
                 int groupWidth = tile.Taps(map) * cinG;
                 float* weightRows = weight + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
                 for (int grp = 0; grp < g.Groups; grp++)
-                    Gemm.Gemm.Multiply(false, true, tile.Pixels, groupWidth, coutG, 1f, gradOutput + (long)first * g.OutChannels + grp * coutG,
+                    Gemm.Gemm.Multiply(false, true, tile.Pixels, groupWidth, coutG, 1f, gradOutput + (long)tile.FirstPixel * g.OutChannels + grp * coutG,
                         g.OutChannels, weightRows + grp * coutG, g.OutChannels, 0f, (float*)columns + grp * groupWidth, tile.Width(map));
                 scatter.Run(tile);
             }
