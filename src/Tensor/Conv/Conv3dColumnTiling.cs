@@ -63,33 +63,14 @@ internal readonly record struct ColumnTiling(int TilePixels, int RowsPerChunk, i
     /// <summary>Floats a scratch buffer needs to hold any tile of this plan.</summary>
     public int BufferLength(in ColumnMap m) => checked(TilePixels * RowsPerChunk * m.Kernel.W * m.Channels);
 
-    /// <summary>Every tile, pixel-major: all kernel-row chunks of the first pixels, then of the next.</summary>
-    public Enumerator Tiles(in ColumnMap m) => new(this, m.GridPixels, m.Kernel.T * m.Kernel.H);
+    /// <summary>Number of pixel ranges the grid is cut into; each has <see cref="Chunks"/> tiles.</summary>
+    public int PixelTiles(in ColumnMap m) => (m.GridPixels + TilePixels - 1) / TilePixels;
 
-    /// <summary>Enumerates tiles without allocating.</summary>
-    public struct Enumerator(ColumnTiling plan, int pixels, int kernelRows)
+    /// <summary>The tile of kernel-row chunk <paramref name="chunk"/> over pixel range <paramref name="pixelTile"/>.</summary>
+    public ColumnTile Tile(in ColumnMap m, int pixelTile, int chunk)
     {
-        private int _first, _chunk = -1;
-
-        /// <summary>The current tile.</summary>
-        public readonly ColumnTile Current
-        {
-            get
-            {
-                int firstRow = _chunk * plan.RowsPerChunk;
-                return new(_first, Math.Min(plan.TilePixels, pixels - _first), firstRow, Math.Min(plan.RowsPerChunk, kernelRows - firstRow));
-            }
-        }
-
-        /// <summary>Advances to the next tile.</summary>
-        public bool MoveNext()
-        {
-            if (++_chunk == plan.Chunks) (_chunk, _first) = (0, _first + plan.TilePixels);
-            return _first < pixels;
-        }
-
-        /// <summary>Lets foreach take the enumerator itself.</summary>
-        public readonly Enumerator GetEnumerator() => this;
+        int first = pixelTile * TilePixels, firstRow = chunk * RowsPerChunk;
+        return new(first, Math.Min(TilePixels, m.GridPixels - first), firstRow, Math.Min(RowsPerChunk, m.Kernel.T * m.Kernel.H - firstRow));
     }
 
     /// <summary>The tiling of <paramref name="m"/>'s column matrix; tiles of one plan have equal pixel counts but the last.</summary>

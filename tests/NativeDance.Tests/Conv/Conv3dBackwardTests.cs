@@ -1,5 +1,6 @@
 using NativeDance.Tensors;
 using NativeDance.Tensors.Conv;
+using NativeDance.Tensors.Threading;
 using NativeDance.Tests.Testing;
 
 namespace NativeDance.Tests.Conv;
@@ -38,6 +39,39 @@ public class Conv3dBackwardTests
         gradBias.AssertGuardIntact($"gradBias of {g}");
         Numerics.AssertClose(gradWeight.Span, Conv3dReference.BackwardWeight(g, ToDouble(input), ToDouble(gradOutput)), Tolerance, $"gradWeight of {g}");
         Numerics.AssertClose(gradBias.Span, Conv3dReference.BackwardBias(g, ToDouble(gradOutput)), Tolerance, $"gradBias of {g}");
+    }
+
+    /// <summary>
+    /// Several pixel tiles under 1 and 3 threads: whole tile pipelines per thread with partial weight gradients, tiles
+    /// in sequence with multithreaded GEMMs, and col2im scatters split into channel slices or not.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void GradientsDoNotDependOnTheThreadCount(int threads)
+    {
+        int saved = ParallelFor.Threads;
+        ParallelFor.Threads = threads;
+        try
+        {
+            foreach (var g in new[]
+            {
+                Conv3dGeometry.Create(1, 24, new Dims3(8, 12, 16), 24, Dims3.Cube(3), padding: Dims3.Cube(1)),
+                Conv3dGeometry.Create(1, 40, new Dims3(9, 16, 20), 8, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1)),
+            })
+            {
+                float[] x = RandomValues(g.InputLength, 20), w = RandomValues(g.WeightLength, 21), dy = RandomValues(g.OutputLength, 22);
+                float[] dx = new float[g.InputLength], dw = new float[g.WeightLength];
+                Conv3d.BackwardInput(g, dy, w, dx);
+                Conv3d.BackwardWeight(g, x, dy, dw, Span<float>.Empty);
+                Numerics.AssertClose(dx, Conv3dReference.BackwardInput(g, ToDouble(dy), ToDouble(w)), Tolerance, $"gradInput of {g}, {threads} threads");
+                Numerics.AssertClose(dw, Conv3dReference.BackwardWeight(g, ToDouble(x), ToDouble(dy)), Tolerance, $"gradWeight of {g}, {threads} threads");
+            }
+        }
+        finally
+        {
+            ParallelFor.Threads = saved;
+        }
     }
 
     [Fact]
