@@ -17,9 +17,6 @@ namespace NativeDance.Tensors.Conv;
 /// </remarks>
 internal static unsafe class Conv3dBackwardGemm
 {
-    /// <summary>Channels per scatter slice when one group's channels are split across threads: one AVX-512 vector.</summary>
-    private const int SliceGranule = 16;
-
     /// <summary>Independent work items per thread wanted before threads run whole pipelines: evens out uneven items.</summary>
     private const int ItemsPerThread = 4;
 
@@ -48,16 +45,18 @@ internal static unsafe class Conv3dBackwardGemm
     }
 
     /// <summary>
-    /// The input gradient. At unit stride it is itself a conv (of gradOutput with the flipped, transposed weight), so
-    /// tiles of input pixels gather gradOutput columns and GEMMs write gradInput rows directly: no scatter, no
-    /// read-modify-write, and threads own disjoint rows. With a stride, most of those gathered taps would be holes,
-    /// so strided convs take the blocked col2im instead.
+    /// The input gradient, by whichever of two lowerings moves fewer column elements. At unit stride it is itself a
+    /// conv of gradOutput with the flipped, transposed weight: gathered gradOutput columns (taps * Cout per input
+    /// pixel) times that weight, written straight into gradInput rows, with no read-modify-write and no two threads
+    /// sharing a row. The blocked col2im instead has the GEMM produce column gradients (taps * Cin per output pixel)
+    /// that are scatter-added into gradInput; it works for any stride and is the smaller when Cin &lt;= Cout.
     /// </summary>
     public static void Input(in Conv3dGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
     {
         fixed (float* dy = gradOutput, w = weight, dx = gradInput)
         {
-            if (g.Stride == Dims3.Cube(1)) TransposedConvInput(g, dy, w, dx);
+            if (g.Stride == Dims3.Cube(1) && (long)g.OutChannels * g.Input.Volume < (long)g.InChannels * g.Output.Volume)
+                TransposedConvInput(g, dy, w, dx);
             else ScatterInput(g, dy, w, dx);
         }
     }
@@ -129,38 +128,28 @@ internal static unsafe class Conv3dBackwardGemm
     }
 
     /// <summary>
-    /// Blocked col2im for strided convs. Per tile: columnGrad[tile, group] = gradOutput[pixels of tile, group] x
-    /// weight[taps of tile, group]^T (GEMM, B transposed, spread over the threads), then the column gradient is
-    /// scatter-added into gradInput, split across threads by (group, channel slice) so no two threads add into the
-    /// same element. Tiles overlap in gradInput, so they cannot be given to threads whole.
+    /// Blocked col2im. Per tile: columnGrad[tile, group] = gradOutput[pixels of tile, group] x weight[taps of tile,
+    /// group]^T (GEMM, B transposed), then scatter-added into gradInput. Tiles overlap in gradInput, so threads get
+    /// parts of whole output frames in two phases, even parts then odd parts: each part spans enough frames that
+    /// the parts of one phase never reach the same input frame.
     /// </summary>
     private static void ScatterInput(in Conv3dGeometry g, float* gradOutput, float* weight, float* gradInput)
     {
         var map = ColumnMap.Forward(g);
-        var plan = ColumnTiling.Plan(map);
-        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
+        int frames = g.Batch * g.Output.T;
+        int reach = (g.Kernel.T - 1) * g.Dilation.T, framesPerPart = Math.Max(1, (reach + g.Stride.T - 1) / g.Stride.T);
+        int parts = Math.Min(frames / framesPerPart, 2 * ItemsPerThread * ParallelFor.Threads);
         new Span<float>(gradInput, g.InputLength).Clear();
-        var (columns, capacity) = NativeBufferPool.Rent(plan.BufferLength(map));
-        try
+        var body = new ScatterPipeline(g, map, ColumnTiling.Plan(map), gradOutput, weight, gradInput, parts);
+        if (parts < 2 * ParallelFor.Threads)
         {
-            var scatter = new ScatterTile(map, (float*)columns, gradInput, SliceWidth(cinG, g.Groups));
-            for (int pixelTile = 0; pixelTile < plan.PixelTiles(map); pixelTile++)
-            for (int chunk = 0; chunk < plan.Chunks; chunk++)
-            {
-                var tile = plan.Tile(map, pixelTile, chunk);
-                int groupWidth = tile.Taps(map) * cinG;
-                float* weightRows = weight + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
-                for (int grp = 0; grp < g.Groups; grp++)
-                    Gemm.Gemm.Multiply(false, true, tile.Pixels, groupWidth, coutG, 1f,
-                        gradOutput + (long)tile.FirstPixel * g.OutChannels + grp * coutG, g.OutChannels,
-                        weightRows + grp * coutG, g.OutChannels, 0f, (float*)columns + grp * groupWidth, tile.Width(map));
-                scatter.Run(tile);
-            }
+            body.RunAlone();
+            return;
         }
-        finally
-        {
-            NativeBufferPool.Return(columns, capacity);
-        }
+        body.Phase = 0;
+        ParallelFor.Run((parts + 1) / 2, ref body);
+        body.Phase = 1;
+        ParallelFor.Run(parts / 2, ref body);
     }
 
     /// <summary>
@@ -175,18 +164,6 @@ internal static unsafe class Conv3dBackwardGemm
             return;
         }
         for (int i = 0; i < count; i++) body.Invoke(i);
-    }
-
-    /// <summary>
-    /// Channels per scatter slice: whole groups when there are at least as many groups as threads, otherwise a
-    /// group's channels split into vector-wide slices so every thread gets one.
-    /// </summary>
-    private static int SliceWidth(int cinG, int groups)
-    {
-        int slicesPerGroup = Math.Min((ParallelFor.Threads + groups - 1) / groups, cinG / SliceGranule);
-        if (slicesPerGroup <= 1) return cinG;
-        int width = (cinG + slicesPerGroup - 1) / slicesPerGroup;
-        return (width + SliceGranule - 1) / SliceGranule * SliceGranule;
     }
 
     /// <summary>Item (part, chunk): gathers and multiplies the part's pixel tiles for one kernel-row chunk.</summary>
@@ -249,23 +226,45 @@ internal static unsafe class Conv3dBackwardGemm
         }
     }
 
-    /// <summary>Scatter-adds a tile's column gradient, one item per (group, channel slice).</summary>
-    private struct ScatterTile(ColumnMap map, float* columns, float* gradInput, int sliceWidth) : IParallelBody
+    /// <summary>Item i of a phase: part 2i + Phase, its output frames tile by tile, GEMM then scatter.</summary>
+    private struct ScatterPipeline(Conv3dGeometry g, ColumnMap map, ColumnTiling plan, float* gradOutput, float* weight,
+        float* gradInput, int parts) : IParallelBody
     {
-        private readonly int _slices = (map.ChannelsPerGroup + sliceWidth - 1) / sliceWidth;
-        private ColumnTile _tile;
+        public int Phase;
 
-        public void Run(in ColumnTile tile)
-        {
-            _tile = tile;
-            ParallelFor.Run(map.Groups * _slices, ref this);
-        }
+        /// <summary>All frames as one part on the calling thread, the GEMMs spreading over the threads.</summary>
+        public readonly void RunAlone() => Scatter(0, map.GridPixels);
 
         public readonly void Invoke(int index)
         {
-            int grp = index / _slices, start = index % _slices * sliceWidth;
-            int length = Math.Min(sliceWidth, map.ChannelsPerGroup - start);
-            Conv3dColumns.ScatterAdd(map, columns, gradInput, _tile, grp, start, length);
+            int part = 2 * index + Phase, frames = g.Batch * g.Output.T, framePixels = g.Output.H * g.Output.W;
+            int firstFrame = (int)((long)part * frames / parts), endFrame = (int)((long)(part + 1) * frames / parts);
+            Scatter(firstFrame * framePixels, endFrame * framePixels);
+        }
+
+        private readonly void Scatter(int firstPixel, int endPixel)
+        {
+            int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
+            var (columns, capacity) = NativeBufferPool.Rent(plan.BufferLength(map));
+            try
+            {
+                for (int first = firstPixel; first < endPixel; first += plan.TilePixels)
+                for (int chunk = 0; chunk < plan.Chunks; chunk++)
+                {
+                    var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, endPixel - first), chunk);
+                    int groupWidth = tile.Taps(map) * cinG;
+                    float* weightRows = weight + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
+                    for (int grp = 0; grp < g.Groups; grp++)
+                        Gemm.Gemm.Multiply(false, true, tile.Pixels, groupWidth, coutG, 1f,
+                            gradOutput + (long)first * g.OutChannels + grp * coutG, g.OutChannels,
+                            weightRows + grp * coutG, g.OutChannels, 0f, (float*)columns + grp * groupWidth, tile.Width(map));
+                    Conv3dColumns.ScatterAdd(map, (float*)columns, gradInput, tile);
+                }
+            }
+            finally
+            {
+                NativeBufferPool.Return(columns, capacity);
+            }
         }
     }
 }

@@ -69,8 +69,15 @@ internal readonly record struct ColumnTiling(int TilePixels, int RowsPerChunk, i
     /// <summary>The tile of kernel-row chunk <paramref name="chunk"/> over pixel range <paramref name="pixelTile"/>.</summary>
     public ColumnTile Tile(in ColumnMap m, int pixelTile, int chunk)
     {
-        int first = pixelTile * TilePixels, firstRow = chunk * RowsPerChunk;
-        return new(first, Math.Min(TilePixels, m.GridPixels - first), firstRow, Math.Min(RowsPerChunk, m.Kernel.T * m.Kernel.H - firstRow));
+        int first = pixelTile * TilePixels;
+        return Tile(m, first, Math.Min(TilePixels, m.GridPixels - first), chunk);
+    }
+
+    /// <summary>The tile of kernel-row chunk <paramref name="chunk"/> over the pixels [first, first + pixels).</summary>
+    public ColumnTile Tile(in ColumnMap m, int first, int pixels, int chunk)
+    {
+        int firstRow = chunk * RowsPerChunk;
+        return new(first, pixels, firstRow, Math.Min(RowsPerChunk, m.Kernel.T * m.Kernel.H - firstRow));
     }
 
     /// <summary>The tiling of <paramref name="m"/>'s column matrix; tiles of one plan have equal pixel counts but the last.</summary>

@@ -15,16 +15,11 @@ internal static unsafe class Conv3dColumns
 {
     /// <summary>im2col: fills the tile's columns, row stride <see cref="ColumnTile.Width"/>; taps outside the image read zero.</summary>
     public static void Gather(in ColumnMap m, float* image, float* columns, in ColumnTile tile) =>
-        Walk<CopyToColumns>(m, image, columns, tile, 0, m.Groups, 0, m.ChannelsPerGroup);
+        Walk<CopyToColumns>(m, image, columns, tile);
 
-    /// <summary>
-    /// col2im: adds the tile's columns into the image, for one group and the
-    /// channels [channelStart, channelStart + channelCount) of that group only, so that threads given different
-    /// (group, channel slice) pairs never add into the same element.
-    /// </summary>
-    public static void ScatterAdd(in ColumnMap m, float* columns, float* image, in ColumnTile tile,
-        int group, int channelStart, int channelCount) =>
-        Walk<AddToImage>(m, image, columns, tile, group, group + 1, channelStart, channelCount);
+    /// <summary>col2im: adds the tile's columns into the image; taps outside the image are dropped.</summary>
+    public static void ScatterAdd(in ColumnMap m, float* columns, float* image, in ColumnTile tile) =>
+        Walk<AddToImage>(m, image, columns, tile);
 
     private interface ISpanMove
     {
@@ -59,16 +54,15 @@ internal static unsafe class Conv3dColumns
     }
 
     /// <summary>
-    /// Visits every (grid pixel, tap, group) of the tile with the channel slice [channelStart, +channelCount).
-    /// When one group covers all channels and the kernel is undilated along W, the kW taps of a kernel row are
+    /// Visits every (grid pixel, tap, group) of the tile.
+    /// When there is one group and the kernel is undilated along W, the kW taps of a kernel row are
     /// contiguous in both the columns and the image, so they move as one span of up to kW * C floats.
     /// </summary>
-    private static void Walk<TMove>(in ColumnMap m, float* image, float* columns, in ColumnTile tile,
-        int groupStart, int groupEnd, int channelStart, int channelCount) where TMove : struct, ISpanMove
+    private static void Walk<TMove>(in ColumnMap m, float* image, float* columns, in ColumnTile tile) where TMove : struct, ISpanMove
     {
         int channels = m.Channels, perGroup = m.ChannelsPerGroup, taps = tile.Taps(m), width = tile.Width(m);
         int kH = m.Kernel.H, kW = m.Kernel.W;
-        bool kernelRowsContiguous = channelCount == channels && m.Dilation.W == 1;
+        bool kernelRowsContiguous = m.Groups == 1 && m.Dilation.W == 1;
         int q = tile.FirstPixel;
         int pw = q % m.Grid.W; q /= m.Grid.W;
         int ph = q % m.Grid.H; q /= m.Grid.H;
@@ -99,11 +93,11 @@ internal static unsafe class Conv3dColumns
                 {
                     int iw = w0 + kw * m.Dilation.W;
                     bool inside = rowInside && (uint)iw < (uint)m.Image.W;
-                    for (int grp = groupStart; grp < groupEnd; grp++)
+                    for (int grp = 0; grp < m.Groups; grp++)
                     {
-                        float* column = row + ((long)grp * taps + firstTap + kw) * perGroup + channelStart;
-                        if (inside) TMove.Tap(column, imageRow + (long)iw * channels + grp * perGroup + channelStart, channelCount);
-                        else TMove.Padding(column, channelCount);
+                        float* column = row + ((long)grp * taps + firstTap + kw) * perGroup;
+                        if (inside) TMove.Tap(column, imageRow + (long)iw * channels + grp * perGroup, perGroup);
+                        else TMove.Padding(column, perGroup);
                     }
                 }
             }
