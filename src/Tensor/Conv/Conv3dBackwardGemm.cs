@@ -20,6 +20,9 @@ internal static unsafe class Conv3dBackwardGemm
     /// <summary>Independent work items per thread wanted before threads run whole pipelines: evens out uneven items.</summary>
     private const int ItemsPerThread = 4;
 
+    /// <summary>Floats all partial weight gradients together may take (16 MiB); fewer parts beyond that.</summary>
+    private const int PartialsBudget = 1 << 22;
+
     /// <summary>A 1x1x1 kernel at stride 1 without padding: the input itself is the column matrix, no im2col needed.</summary>
     public static bool IsPointwise(in Conv3dGeometry g) =>
         g.Kernel.Volume == 1 && g.Stride == Dims3.Cube(1) && g.Padding == Dims3.Cube(0);
@@ -49,7 +52,8 @@ internal static unsafe class Conv3dBackwardGemm
     /// conv of gradOutput with the flipped, transposed weight: gathered gradOutput columns (taps * Cout per input
     /// pixel) times that weight, written straight into gradInput rows, with no read-modify-write and no two threads
     /// sharing a row. The blocked col2im instead has the GEMM produce column gradients (taps * Cin per output pixel)
-    /// that are scatter-added into gradInput; it works for any stride and is the smaller when Cin &lt;= Cout.
+    /// that are scatter-added into gradInput; it works for any stride and is the smaller when
+    /// Cin * outputPixels &lt;= Cout * inputPixels (as in most layers, which widen or keep their channels).
     /// </summary>
     public static void Input(in Conv3dGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
     {
@@ -72,6 +76,7 @@ internal static unsafe class Conv3dBackwardGemm
         var plan = ColumnTiling.Plan(map);
         int tiles = plan.PixelTiles(map), length = g.WeightLength;
         int parts = Math.Clamp((ItemsPerThread * ParallelFor.Threads + plan.Chunks - 1) / plan.Chunks, 1, tiles);
+        parts = Math.Min(parts, 1 + PartialsBudget / length);
         var (partials, capacity) = NativeBufferPool.Rent(checked((parts - 1) * length));
         try
         {
