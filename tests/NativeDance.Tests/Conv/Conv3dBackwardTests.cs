@@ -48,7 +48,7 @@ public class Conv3dBackwardTests
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
-    public void GradientsDoNotDependOnTheThreadCount(int threads)
+    public void GradientsMatchTheReferenceAtAnyThreadCount(int threads)
     {
         int saved = ParallelFor.Threads;
         ParallelFor.Threads = threads;
