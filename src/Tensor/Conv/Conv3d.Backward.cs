@@ -12,9 +12,10 @@ public static partial class Conv3d
     /// <remarks>
     /// Algorithm by shape: depthwise convs (one input and one output channel per group) run a direct kernel
     /// vectorised over channels, since their per-group GEMMs would have an inner dimension of 1; a 1x1x1 kernel with
-    /// stride 1 and no padding is one GEMM per group (gradOutput x weight^T), the input needing no im2col; everything
-    /// else is a blocked col2im: per tile of output pixels, a GEMM produces the column gradient, which is then
-    /// scatter-added into gradInput.
+    /// stride 1 and no padding is one GEMM per group (gradOutput x weight^T), needing no im2col; otherwise a blocked
+    /// col2im (a GEMM produces column gradients, which are scatter-added into gradInput), or, at unit stride where it
+    /// moves fewer elements (more input than output channels), the gradient computed as a conv of gradOutput with
+    /// the flipped weight, written straight into gradInput.
     /// </remarks>
     /// <example><code>Conv3d.BackwardInput(g, gradOutput, weight, gradInput);</code></example>
     /// <exception cref="ArgumentException">A buffer's length does not match <paramref name="g"/>; the message names the

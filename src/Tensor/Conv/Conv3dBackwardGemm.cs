@@ -1,17 +1,27 @@
+using System.Numerics.Tensors;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Conv;
 
 /// <summary>
-/// Conv3d gradients lowered to GEMMs, so nearly all the arithmetic runs in the (blocked, multithreaded) GEMM and the
-/// rest is streaming copies. Views used: gradOutput as [P, Cout] (P = N*To*Ho*Wo output pixels), weight as
-/// [taps * Cin/groups, Cout], column tiles as in <see cref="Conv3dColumns"/>, cut by <see cref="ColumnTiling"/>;
-/// group g owns weight and gradOutput columns [g*Cout/groups, +Cout/groups).
+/// Conv3d gradients lowered to GEMMs, so nearly all the arithmetic runs in the GEMM and the rest is streaming copies.
+/// Views used: gradOutput as [P, Cout] (P = N*To*Ho*Wo output pixels), weight as [taps * Cin/groups, Cout], column
+/// tiles as in <see cref="Conv3dColumns"/>, cut by <see cref="ColumnTiling"/>; group g owns weight and gradOutput
+/// columns [g*Cout/groups, +Cout/groups).
 /// </summary>
+/// <remarks>
+/// Threads: where there are enough independent tiles, each thread runs whole pipelines (gather a tile into its own
+/// cache, then single-threaded GEMMs on it, the GEMM's own parallel loop running inline), so no tile crosses cores and
+/// no barrier is paid per tile, which on small tiles costs as much as the gather. Otherwise the tiles run one after
+/// another on the calling thread and the GEMM spreads each product over the threads.
+/// </remarks>
 internal static unsafe class Conv3dBackwardGemm
 {
-    /// <summary>Channels per scatter slice when one group's channels are split across threads: one AVX-512 vector.</summary>
-    private const int SliceGranule = 16;
+    /// <summary>Independent work items per thread wanted before threads run whole pipelines: evens out uneven items.</summary>
+    private const int ItemsPerThread = 4;
+
+    /// <summary>Floats all partial weight gradients together may take (16 MiB); fewer parts beyond that.</summary>
+    private const int PartialsBudget = 1 << 22;
 
     /// <summary>A 1x1x1 kernel at stride 1 without padding: the input itself is the column matrix, no im2col needed.</summary>
     public static bool IsPointwise(in Conv3dGeometry g) =>
@@ -38,87 +48,72 @@ internal static unsafe class Conv3dBackwardGemm
     }
 
     /// <summary>
-    /// The input gradient. At unit stride it is itself a conv (of gradOutput with the flipped, transposed weight), so
-    /// tiles of input pixels gather gradOutput columns and one GEMM per group writes gradInput rows directly: no
-    /// scatter, no read-modify-write. With a stride, most of those gathered taps would be holes, so strided convs
-    /// take the blocked col2im instead.
+    /// The input gradient, by whichever of two lowerings moves fewer column elements. At unit stride it is itself a
+    /// conv of gradOutput with the flipped, transposed weight: gathered gradOutput columns (taps * Cout per input
+    /// pixel) times that weight, written straight into gradInput rows, with no read-modify-write and no two threads
+    /// sharing a row. The blocked col2im instead has the GEMM produce column gradients (taps * Cin per output pixel)
+    /// that are scatter-added into gradInput; it works for any stride and is the smaller when
+    /// Cin * outputPixels &lt;= Cout * inputPixels (as in most layers, which widen or keep their channels).
     /// </summary>
     public static void Input(in Conv3dGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput)
     {
         fixed (float* dy = gradOutput, w = weight, dx = gradInput)
         {
-            if (g.Stride == Dims3.Cube(1)) TransposedConvInput(g, dy, w, dx);
+            if (g.Stride == Dims3.Cube(1) && (long)g.OutChannels * g.Input.Volume < (long)g.InChannels * g.Output.Volume)
+                TransposedConvInput(g, dy, w, dx);
             else ScatterInput(g, dy, w, dx);
         }
     }
 
     /// <summary>
-    /// gradWeight[taps of tile, group] += columns[tile, group]^T x gradOutput[pixels of tile, group] (GEMM, A
-    /// transposed; beta = 0 for the first pixels, then accumulating); the column tiles are gathered in parallel.
+    /// gradWeight[taps of chunk, group] = sum over pixel tiles of columns[tile, group]^T x gradOutput[tile, group]
+    /// (GEMM, A transposed). Work items are (pixel part, kernel-row chunk) pairs: chunks write disjoint rows of the
+    /// gradient, parts accumulate into their own partial gradients, which are added at the end.
     /// </summary>
     public static void Weight(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight)
     {
         var map = ColumnMap.Forward(g);
         var plan = ColumnTiling.Plan(map);
-        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
-        var (columns, capacity) = NativeBufferPool.Rent(plan.BufferLength(map));
+        int tiles = plan.PixelTiles(map), length = g.WeightLength;
+        int parts = Math.Clamp((ItemsPerThread * ParallelFor.Threads + plan.Chunks - 1) / plan.Chunks, 1, tiles);
+        parts = Math.Min(parts, 1 + PartialsBudget / length);
+        var (partials, capacity) = NativeBufferPool.Rent(checked((parts - 1) * length));
         try
         {
             fixed (float* x = input, dy = gradOutput, dw = gradWeight)
             {
-                var gather = new GatherTile(map, x, (float*)columns);
-                for (int first = 0; first < map.GridPixels; first += plan.TilePixels)
-                for (int chunk = 0; chunk < plan.Chunks; chunk++)
-                {
-                    var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, map.GridPixels - first), chunk);
-                    gather.Run(tile);
-                    int groupWidth = tile.Taps(map) * cinG;
-                    float* weightRows = dw + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
-                    for (int grp = 0; grp < g.Groups; grp++)
-                        Gemm.Gemm.Multiply(true, false, groupWidth, coutG, tile.Pixels, 1f, (float*)columns + grp * groupWidth,
-                            tile.Width(map), dy + (long)first * g.OutChannels + grp * coutG, g.OutChannels, first == 0 ? 0f : 1f,
-                            weightRows + grp * coutG, g.OutChannels);
-                }
+                var body = new WeightPipeline(g, map, plan, x, dy, dw, (float*)partials, parts);
+                RunItems(parts * plan.Chunks, ref body);
             }
+            for (int part = 1; part < parts; part++)
+                TensorPrimitives.Add(gradWeight,
+                    new ReadOnlySpan<float>((float*)partials + (long)(part - 1) * length, length), gradWeight);
         }
         finally
         {
-            NativeBufferPool.Return(columns, capacity);
+            NativeBufferPool.Return(partials, capacity);
         }
     }
 
     /// <summary>
-    /// gradInput[pixels of tile, group] += columns[tile, group] x flippedWeight[group, taps of tile] (beta = 0 for the
-    /// first kernel rows, then accumulating), the columns gathered from gradOutput by
-    /// <see cref="ColumnMap.TransposedUnitStride"/> and flippedWeight laid out [groups, taps, Cout/groups, Cin/groups].
+    /// gradInput[pixels of tile, group] = sum over kernel-row chunks of columns[tile, group] x flippedWeight[group,
+    /// taps of chunk], the columns gathered from gradOutput by <see cref="ColumnMap.TransposedUnitStride"/> and
+    /// flippedWeight laid out [groups, taps, Cout/groups, Cin/groups]. One work item per pixel tile.
     /// </summary>
     private static void TransposedConvInput(in Conv3dGeometry g, float* gradOutput, float* weight, float* gradInput)
     {
         var map = ColumnMap.TransposedUnitStride(g);
         var plan = ColumnTiling.Plan(map);
-        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, taps = (int)g.Kernel.Volume;
-        var (columns, columnCapacity) = NativeBufferPool.Rent(plan.BufferLength(map));
-        var (flipped, flippedCapacity) = NativeBufferPool.Rent(g.WeightLength);
+        var (flipped, capacity) = NativeBufferPool.Rent(g.WeightLength);
         try
         {
             FlipAndTranspose(g, weight, (float*)flipped);
-            var gather = new GatherTile(map, gradOutput, (float*)columns);
-            for (int first = 0; first < map.GridPixels; first += plan.TilePixels)
-            for (int chunk = 0; chunk < plan.Chunks; chunk++)
-            {
-                var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, map.GridPixels - first), chunk);
-                gather.Run(tile);
-                int groupWidth = tile.Taps(map) * coutG, firstTap = tile.FirstRow * g.Kernel.W;
-                for (int grp = 0; grp < g.Groups; grp++)
-                    Gemm.Gemm.Multiply(false, false, tile.Pixels, cinG, groupWidth, 1f, (float*)columns + grp * groupWidth, tile.Width(map),
-                        (float*)flipped + ((long)grp * taps + firstTap) * coutG * cinG, cinG, chunk == 0 ? 0f : 1f,
-                        gradInput + (long)first * g.InChannels + grp * cinG, g.InChannels);
-            }
+            var body = new TransposedInputPipeline(g, map, plan, gradOutput, (float*)flipped, gradInput);
+            RunItems(plan.PixelTiles(map), ref body);
         }
         finally
         {
-            NativeBufferPool.Return(columns, columnCapacity);
-            NativeBufferPool.Return(flipped, flippedCapacity);
+            NativeBufferPool.Return(flipped, capacity);
         }
     }
 
@@ -138,90 +133,143 @@ internal static unsafe class Conv3dBackwardGemm
     }
 
     /// <summary>
-    /// Blocked col2im for strided convs. Per tile: columnGrad[tile, group] = gradOutput[pixels of tile, group] x
-    /// weight[taps of tile, group]^T (GEMM, B transposed), then the column gradient is scatter-added into gradInput,
-    /// split across threads by (group, channel slice) so no two threads add into the same element.
+    /// Blocked col2im. Per tile: columnGrad[tile, group] = gradOutput[pixels of tile, group] x weight[taps of tile,
+    /// group]^T (GEMM, B transposed), then scatter-added into gradInput. Tiles overlap in gradInput, so threads get
+    /// parts of whole output frames in two phases, even parts then odd parts: each part spans enough frames that
+    /// the parts of one phase never reach the same input frame.
     /// </summary>
     private static void ScatterInput(in Conv3dGeometry g, float* gradOutput, float* weight, float* gradInput)
     {
         var map = ColumnMap.Forward(g);
-        var plan = ColumnTiling.Plan(map);
-        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
+        int frames = g.Batch * g.Output.T;
+        int reach = (g.Kernel.T - 1) * g.Dilation.T, framesPerPart = Math.Max(1, (reach + g.Stride.T - 1) / g.Stride.T);
+        int parts = Math.Min(frames / framesPerPart, 2 * ItemsPerThread * ParallelFor.Threads);
         new Span<float>(gradInput, g.InputLength).Clear();
-        var (columns, capacity) = NativeBufferPool.Rent(plan.BufferLength(map));
-        try
+        var body = new ScatterPipeline(g, map, ColumnTiling.Plan(map), gradOutput, weight, gradInput, parts);
+        if (parts < 2 * ParallelFor.Threads)
         {
-            var scatter = new ScatterTile(map, (float*)columns, gradInput, SliceWidth(cinG, g.Groups));
-            for (int first = 0; first < map.GridPixels; first += plan.TilePixels)
-            for (int chunk = 0; chunk < plan.Chunks; chunk++)
-            {
-                var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, map.GridPixels - first), chunk);
-                int groupWidth = tile.Taps(map) * cinG;
-                float* weightRows = weight + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
-                for (int grp = 0; grp < g.Groups; grp++)
-                    Gemm.Gemm.Multiply(false, true, tile.Pixels, groupWidth, coutG, 1f, gradOutput + (long)first * g.OutChannels + grp * coutG,
-                        g.OutChannels, weightRows + grp * coutG, g.OutChannels, 0f, (float*)columns + grp * groupWidth, tile.Width(map));
-                scatter.Run(tile);
-            }
+            body.RunAlone();
+            return;
         }
-        finally
-        {
-            NativeBufferPool.Return(columns, capacity);
-        }
+        body.Phase = 0;
+        ParallelFor.Run((parts + 1) / 2, ref body);
+        body.Phase = 1;
+        ParallelFor.Run(parts / 2, ref body);
     }
 
     /// <summary>
-    /// Channels per scatter slice: whole groups when there are at least as many groups as threads, otherwise a
-    /// group's channels split into vector-wide slices so every thread gets one.
+    /// Runs the items on the threads, each item whole, when there are enough of them to keep every thread busy;
+    /// otherwise one after another on this thread, so that the GEMMs inside run multithreaded.
     /// </summary>
-    private static int SliceWidth(int cinG, int groups)
+    private static void RunItems<TBody>(int count, ref TBody body) where TBody : unmanaged, IParallelBody
     {
-        int slicesPerGroup = Math.Min((ParallelFor.Threads + groups - 1) / groups, cinG / SliceGranule);
-        if (slicesPerGroup <= 1) return cinG;
-        int width = (cinG + slicesPerGroup - 1) / slicesPerGroup;
-        return (width + SliceGranule - 1) / SliceGranule * SliceGranule;
+        if (count >= ItemsPerThread * ParallelFor.Threads)
+        {
+            ParallelFor.Run(count, ref body);
+            return;
+        }
+        for (int i = 0; i < count; i++) body.Invoke(i);
     }
 
-    /// <summary>Gathers a tile's columns, one item per chunk of its pixels.</summary>
-    private struct GatherTile(ColumnMap map, float* image, float* columns) : IParallelBody
+    /// <summary>Item (part, chunk): gathers and multiplies the part's pixel tiles for one kernel-row chunk.</summary>
+    private readonly struct WeightPipeline(Conv3dGeometry g, ColumnMap map, ColumnTiling plan, float* input,
+        float* gradOutput, float* gradWeight, float* partials, int parts) : IParallelBody
     {
-        /// <summary>Items per tile: several per thread, so uneven chunks (padding rows are cheaper) still balance.</summary>
-        private const int Items = 16;
-
-        private ColumnTile _tile;
-        private int _chunk;
-
-        public void Run(in ColumnTile tile)
+        public void Invoke(int index)
         {
-            (_tile, _chunk) = (tile, (tile.Pixels + Items - 1) / Items);
-            ParallelFor.Run((tile.Pixels + _chunk - 1) / _chunk, ref this);
+            int part = index / plan.Chunks, chunk = index % plan.Chunks, tiles = plan.PixelTiles(map);
+            int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
+            float* sums = part == 0 ? gradWeight : partials + (long)(part - 1) * g.WeightLength;
+            int firstTile = (int)((long)part * tiles / parts), endTile = (int)((long)(part + 1) * tiles / parts);
+            var (columns, capacity) = NativeBufferPool.Rent(plan.BufferLength(map));
+            try
+            {
+                for (int pixelTile = firstTile; pixelTile < endTile; pixelTile++)
+                {
+                    var tile = plan.Tile(map, pixelTile, chunk);
+                    Conv3dColumns.Gather(map, input, (float*)columns, tile);
+                    int groupWidth = tile.Taps(map) * cinG;
+                    float* rows = sums + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
+                    for (int grp = 0; grp < g.Groups; grp++)
+                        Gemm.Gemm.Multiply(true, false, groupWidth, coutG, tile.Pixels, 1f, (float*)columns + grp * groupWidth,
+                            tile.Width(map), gradOutput + (long)tile.FirstPixel * g.OutChannels + grp * coutG, g.OutChannels,
+                            pixelTile == firstTile ? 0f : 1f, rows + grp * coutG, g.OutChannels);
+                }
+            }
+            finally
+            {
+                NativeBufferPool.Return(columns, capacity);
+            }
         }
+    }
+
+    /// <summary>Item pixelTile: gathers gradOutput columns chunk by chunk and accumulates the tile's gradInput rows.</summary>
+    private readonly struct TransposedInputPipeline(Conv3dGeometry g, ColumnMap map, ColumnTiling plan, float* gradOutput,
+        float* flipped, float* gradInput) : IParallelBody
+    {
+        public void Invoke(int pixelTile)
+        {
+            int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, taps = (int)g.Kernel.Volume;
+            var (columns, capacity) = NativeBufferPool.Rent(plan.BufferLength(map));
+            try
+            {
+                for (int chunk = 0; chunk < plan.Chunks; chunk++)
+                {
+                    var tile = plan.Tile(map, pixelTile, chunk);
+                    Conv3dColumns.Gather(map, gradOutput, (float*)columns, tile);
+                    int groupWidth = tile.Taps(map) * coutG, firstTap = tile.FirstRow * g.Kernel.W;
+                    for (int grp = 0; grp < g.Groups; grp++)
+                        Gemm.Gemm.Multiply(false, false, tile.Pixels, cinG, groupWidth, 1f, (float*)columns + grp * groupWidth,
+                            tile.Width(map), flipped + ((long)grp * taps + firstTap) * coutG * cinG, cinG, chunk == 0 ? 0f : 1f,
+                            gradInput + (long)tile.FirstPixel * g.InChannels + grp * cinG, g.InChannels);
+                }
+            }
+            finally
+            {
+                NativeBufferPool.Return(columns, capacity);
+            }
+        }
+    }
+
+    /// <summary>Item i of a phase: part 2i + Phase, its output frames tile by tile, GEMM then scatter.</summary>
+    private struct ScatterPipeline(Conv3dGeometry g, ColumnMap map, ColumnTiling plan, float* gradOutput, float* weight,
+        float* gradInput, int parts) : IParallelBody
+    {
+        public int Phase;
+
+        /// <summary>All frames as one part on the calling thread, the GEMMs spreading over the threads.</summary>
+        public readonly void RunAlone() => Scatter(0, map.GridPixels);
 
         public readonly void Invoke(int index)
         {
-            int start = index * _chunk;
-            var part = _tile with { FirstPixel = _tile.FirstPixel + start, Pixels = Math.Min(_chunk, _tile.Pixels - start) };
-            Conv3dColumns.Gather(map, image, columns + (long)start * _tile.Width(map), part);
-        }
-    }
-
-    /// <summary>Scatter-adds a tile's column gradient, one item per (group, channel slice).</summary>
-    private struct ScatterTile(ColumnMap map, float* columns, float* gradInput, int sliceWidth) : IParallelBody
-    {
-        private readonly int _slices = (map.ChannelsPerGroup + sliceWidth - 1) / sliceWidth;
-        private ColumnTile _tile;
-
-        public void Run(in ColumnTile tile)
-        {
-            _tile = tile;
-            ParallelFor.Run(map.Groups * _slices, ref this);
+            int part = 2 * index + Phase, frames = g.Batch * g.Output.T, framePixels = g.Output.H * g.Output.W;
+            int firstFrame = (int)((long)part * frames / parts), endFrame = (int)((long)(part + 1) * frames / parts);
+            Scatter(firstFrame * framePixels, endFrame * framePixels);
         }
 
-        public readonly void Invoke(int index)
+        private readonly void Scatter(int firstPixel, int endPixel)
         {
-            int grp = index / _slices, start = index % _slices * sliceWidth;
-            int length = Math.Min(sliceWidth, map.ChannelsPerGroup - start);
-            Conv3dColumns.ScatterAdd(map, columns, gradInput, _tile, grp, start, length);
+            int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
+            var (columns, capacity) = NativeBufferPool.Rent(plan.BufferLength(map));
+            try
+            {
+                for (int first = firstPixel; first < endPixel; first += plan.TilePixels)
+                for (int chunk = 0; chunk < plan.Chunks; chunk++)
+                {
+                    var tile = plan.Tile(map, first, Math.Min(plan.TilePixels, endPixel - first), chunk);
+                    int groupWidth = tile.Taps(map) * cinG;
+                    float* weightRows = weight + (long)tile.FirstRow * g.Kernel.W * cinG * g.OutChannels;
+                    for (int grp = 0; grp < g.Groups; grp++)
+                        Gemm.Gemm.Multiply(false, true, tile.Pixels, groupWidth, coutG, 1f,
+                            gradOutput + (long)first * g.OutChannels + grp * coutG, g.OutChannels,
+                            weightRows + grp * coutG, g.OutChannels, 0f, (float*)columns + grp * groupWidth, tile.Width(map));
+                    Conv3dColumns.ScatterAdd(map, (float*)columns, gradInput, tile);
+                }
+            }
+            finally
+            {
+                NativeBufferPool.Return(columns, capacity);
+            }
         }
     }
 }

@@ -1,87 +1,7 @@
-using System.Numerics.Tensors;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NativeDance.Tensors.Conv;
-
-/// <summary>
-/// How the pixels of a conv's output grid read a channels-last image [N, T, H, W, C] through the taps of a kernel:
-/// grid pixel g reads image index g * stride - padding + k * dilation along each axis. Padding may be negative.
-/// </summary>
-internal readonly record struct ColumnMap(int Batch, Dims3 Image, int Channels, int Groups, Dims3 Grid,
-    Dims3 Kernel, Dims3 Stride, Dims3 Padding, Dims3 Dilation)
-{
-    public int ChannelsPerGroup => Channels / Groups;
-
-    /// <summary>Pixels of the grid over the whole batch.</summary>
-    public int GridPixels => checked(Batch * (int)Grid.Volume);
-
-    /// <summary>The forward conv: output pixels reading the input.</summary>
-    public static ColumnMap Forward(in Conv3dGeometry g) => new(g.Batch, g.Input, g.InChannels, g.Groups, g.Output,
-        g.Kernel, g.Stride, g.Padding, g.Dilation);
-
-    /// <summary>
-    /// The input gradient of a unit-stride conv as a conv of its own: input pixels reading gradOutput (Cout channels)
-    /// with padding dilation * (kernel - 1) - padding. Column tap k pairs with weight tap kernel - 1 - k (flipped).
-    /// </summary>
-    public static ColumnMap TransposedUnitStride(in Conv3dGeometry g)
-    {
-        var reach = new Dims3(g.Dilation.T * (g.Kernel.T - 1), g.Dilation.H * (g.Kernel.H - 1), g.Dilation.W * (g.Kernel.W - 1));
-        var padding = new Dims3(reach.T - g.Padding.T, reach.H - g.Padding.H, reach.W - g.Padding.W);
-        return new(g.Batch, g.Output, g.OutChannels, g.Groups, g.Input, g.Kernel, Dims3.Cube(1), padding, g.Dilation);
-    }
-}
-
-/// <summary>
-/// A block of the column matrix: grid pixels [FirstPixel, +Pixels) by kernel rows [FirstRow, +Rows), a kernel row
-/// being the kW taps of one (kt, kh) with kernel row index kt * kH + kh.
-/// </summary>
-internal readonly record struct ColumnTile(int FirstPixel, int Pixels, int FirstRow, int Rows)
-{
-    /// <summary>Taps in the tile; the first is tap FirstRow * kW of the kernel.</summary>
-    public int Taps(in ColumnMap m) => Rows * m.Kernel.W;
-
-    /// <summary>Floats in one row of the tile.</summary>
-    public int Width(in ColumnMap m) => Taps(m) * m.Channels;
-}
-
-/// <summary>
-/// How a conv's column matrix is cut into <see cref="ColumnTile"/>s: every tile fits <see cref="Budget"/> floats,
-/// and holds at least <see cref="TargetPixels"/> pixels where the budget allows, the kernel rows being split into
-/// chunks to make room. Why both: a GEMM on a tile repacks its fixed operand (the weight slice, or the weight
-/// gradient it accumulates into) on every call, which costs little only when the pixel dimension is long, while the
-/// tile itself should stay in L2 between being gathered and being read by the GEMM.
-/// </summary>
-internal readonly record struct ColumnTiling(int TilePixels, int RowsPerChunk, int Chunks)
-{
-    /// <summary>Floats per tile: 1 MiB, within one core's L2 with room left for the GEMM's packed panels.</summary>
-    public const int Budget = 1 << 18;
-
-    /// <summary>Pixels per tile the kernel rows are chunked for.</summary>
-    public const int TargetPixels = 256;
-
-    /// <summary>Floats a scratch buffer needs to hold any tile of this plan.</summary>
-    public int BufferLength(in ColumnMap m) => checked(TilePixels * RowsPerChunk * m.Kernel.W * m.Channels);
-
-    /// <summary>The tile of chunk <paramref name="chunk"/> for the pixels [first, first + pixels).</summary>
-    public ColumnTile Tile(in ColumnMap m, int first, int pixels, int chunk)
-    {
-        int firstRow = chunk * RowsPerChunk;
-        return new(first, pixels, firstRow, Math.Min(RowsPerChunk, m.Kernel.T * m.Kernel.H - firstRow));
-    }
-
-    public static ColumnTiling Plan(in ColumnMap m)
-    {
-        int kernelRows = m.Kernel.T * m.Kernel.H, rowWidth = m.Kernel.W * m.Channels, pixels = m.GridPixels;
-        int rowsPerChunk = (int)Math.Clamp(Budget / ((long)TargetPixels * rowWidth), 1, kernelRows);
-        int chunks = (kernelRows + rowsPerChunk - 1) / rowsPerChunk;
-        rowsPerChunk = (kernelRows + chunks - 1) / chunks;
-        int tile = Math.Clamp(Budget / (rowsPerChunk * rowWidth), Math.Min(MinPixels, pixels), pixels);
-        int tiles = (pixels + tile - 1) / tile;
-        return new((pixels + tiles - 1) / tiles, rowsPerChunk, chunks);
-    }
-
-    /// <summary>The fewest pixels per tile even when one kernel row alone exceeds the budget: thinner GEMMs crawl.</summary>
-    private const int MinPixels = 64;
-}
 
 /// <summary>
 /// im2col and col2im between a channels-last image and one <see cref="ColumnTile"/> of the column matrix (see
@@ -95,16 +15,11 @@ internal static unsafe class Conv3dColumns
 {
     /// <summary>im2col: fills the tile's columns, row stride <see cref="ColumnTile.Width"/>; taps outside the image read zero.</summary>
     public static void Gather(in ColumnMap m, float* image, float* columns, in ColumnTile tile) =>
-        Walk<CopyToColumns>(m, image, columns, tile, 0, m.Groups, 0, m.ChannelsPerGroup);
+        Walk<CopyToColumns>(m, image, columns, tile);
 
-    /// <summary>
-    /// col2im: adds the tile's columns into the image, for one group and the
-    /// channels [channelStart, channelStart + channelCount) of that group only, so that threads given different
-    /// (group, channel slice) pairs never add into the same element.
-    /// </summary>
-    public static void ScatterAdd(in ColumnMap m, float* columns, float* image, in ColumnTile tile,
-        int group, int channelStart, int channelCount) =>
-        Walk<AddToImage>(m, image, columns, tile, group, group + 1, channelStart, channelCount);
+    /// <summary>col2im: adds the tile's columns into the image; taps outside the image are dropped.</summary>
+    public static void ScatterAdd(in ColumnMap m, float* columns, float* image, in ColumnTile tile) =>
+        Walk<AddToImage>(m, image, columns, tile);
 
     private interface ISpanMove
     {
@@ -125,26 +40,29 @@ internal static unsafe class Conv3dColumns
 
     private readonly struct AddToImage : ISpanMove
     {
+        /// <summary>Inlined rather than a TensorPrimitives call: a span is often a vector or two, one per (pixel, tap).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Tap(float* column, float* image, int length)
         {
-            var target = new Span<float>(image, length);
-            TensorPrimitives.Add(target, new ReadOnlySpan<float>(column, length), target);
+            int i = 0;
+            for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.Store(Vector.Load(image + i) + Vector.Load(column + i), image + i);
+            for (; i < length; i++) image[i] += column[i];
         }
 
         public static void Padding(float* column, int length) { }
     }
 
     /// <summary>
-    /// Visits every (grid pixel, tap, group) of the tile with the channel slice [channelStart, +channelCount).
-    /// When one group covers all channels and the kernel is undilated along W, the kW taps of a kernel row are
+    /// Visits every (grid pixel, tap, group) of the tile.
+    /// When there is one group and the kernel is undilated along W, the kW taps of a kernel row are
     /// contiguous in both the columns and the image, so they move as one span of up to kW * C floats.
     /// </summary>
-    private static void Walk<TMove>(in ColumnMap m, float* image, float* columns, in ColumnTile tile,
-        int groupStart, int groupEnd, int channelStart, int channelCount) where TMove : struct, ISpanMove
+    private static void Walk<TMove>(in ColumnMap m, float* image, float* columns, in ColumnTile tile) where TMove : struct, ISpanMove
     {
         int channels = m.Channels, perGroup = m.ChannelsPerGroup, taps = tile.Taps(m), width = tile.Width(m);
         int kH = m.Kernel.H, kW = m.Kernel.W;
-        bool kernelRowsContiguous = channelCount == channels && m.Dilation.W == 1;
+        bool kernelRowsContiguous = m.Groups == 1 && m.Dilation.W == 1;
         int q = tile.FirstPixel;
         int pw = q % m.Grid.W; q /= m.Grid.W;
         int ph = q % m.Grid.H; q /= m.Grid.H;
@@ -175,11 +93,11 @@ internal static unsafe class Conv3dColumns
                 {
                     int iw = w0 + kw * m.Dilation.W;
                     bool inside = rowInside && (uint)iw < (uint)m.Image.W;
-                    for (int grp = groupStart; grp < groupEnd; grp++)
+                    for (int grp = 0; grp < m.Groups; grp++)
                     {
-                        float* column = row + ((long)grp * taps + firstTap + kw) * perGroup + channelStart;
-                        if (inside) TMove.Tap(column, imageRow + (long)iw * channels + grp * perGroup + channelStart, channelCount);
-                        else TMove.Padding(column, channelCount);
+                        float* column = row + ((long)grp * taps + firstTap + kw) * perGroup;
+                        if (inside) TMove.Tap(column, imageRow + (long)iw * channels + grp * perGroup, perGroup);
+                        else TMove.Padding(column, perGroup);
                     }
                 }
             }
