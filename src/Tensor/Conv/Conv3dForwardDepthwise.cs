@@ -33,6 +33,7 @@ internal unsafe struct Conv3dForwardDepthwise : ISimdAction
     {
         public Conv3dForwardDepthwise Conv;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int line)
         {
             ref readonly Conv3dGeometry g = ref Conv.Geometry;
