@@ -145,7 +145,7 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
     }
 
     /// <summary>Chunks split every segment at the same offsets, rounded to cache lines (chunks are at least 16 long).
-    /// Segment s covers packed B rows [s * length, (s + 1) * length), i.e. row tap * channels + channel.</summary>
+    /// Segment s covers packed B rows [s * L, (s + 1) * L) for segment length L: row tap * channels + channel.</summary>
     private readonly int ChunkStart(int chunk) =>
         chunk >= _chunks ? _segmentLength : (int)((long)chunk * _segmentLength / _chunks) & ~15;
 }

@@ -98,7 +98,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
             var (segmentBuffer, segmentCapacity) = maxSegments > StackSegments
                 ? NativeBufferPool.Rent(maxSegments * (sizeof(KSegment) / sizeof(float))) : (0, 0);
             KSegment* stackSegments = stackalloc KSegment[StackSegments];
-            float* edgeTile = stackalloc float[12 * 2 * 16];
+            float* edgeTile = stackalloc float[TileRows * TileColumns];
             try
             {
                 TileArgs t = default;
