@@ -8,7 +8,7 @@ namespace NativeDance.Tensors.Conv;
 /// Depthwise conv forward (groups = Cin = Cout): each channel is convolved with its own filter, so there is no
 /// reduction over channels to make a GEMM of. Instead the kernel vectorises over channels, which channels-last
 /// keeps contiguous both in the input and in the weights [taps, 1, C]: per tap one weight vector is loaded and
-/// shared by four output pixels along W. Pixels near the W border run one at a time over the kw taps in range;
+/// shared by up to eight output pixels along W. Pixels near the W border run one at a time over the kw taps in range;
 /// taps in the T/H padding or on dropped frames are skipped; registers of channels that are all dropped are not
 /// computed, and a dropped channel's output is its bias.
 /// One output line (n, ot, oh) per parallel iteration.
@@ -33,6 +33,7 @@ internal unsafe struct Conv3dForwardDepthwise : ISimdAction
     {
         public Conv3dForwardDepthwise Conv;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int line)
         {
             ref readonly Conv3dGeometry g = ref Conv.Geometry;
@@ -70,26 +71,33 @@ internal unsafe struct Conv3dForwardDepthwise : ISimdAction
                 // kw taps in range for pixel ow: iw + kw * dw in [0, W).
                 int kwFirst = iw >= 0 ? 0 : Math.Min(g.Kernel.W, (-iw + g.Dilation.W - 1) / g.Dilation.W);
                 int kwEnd = iw >= g.Input.W ? kwFirst : Math.Clamp((g.Input.W - 1 - iw) / g.Dilation.W + 1, kwFirst, g.Kernel.W);
-                bool four = ow + 4 <= g.Output.W && kwFirst == 0
-                    && (ow + 3) * g.Stride.W - g.Padding.W + (g.Kernel.W - 1) * g.Dilation.W < g.Input.W;
+                int pixels = InteriorPixels(g, ow, iw);
                 float* x = Conv.Input + (nint)iw * c;
                 float* y = output + (nint)ow * c;
                 for (int ch = 0; ch < vectorEnd; ch += TOps.Lanes)
                 {
-                    if (!AnyKept(ch, TOps.Lanes)) continue;
-                    if (four) Pixels<TOps, TVec, Rows4>(tapSet, x + ch, Conv.Weight + ch, Conv.Bias == null ? null : Conv.Bias + ch, y + ch, 0, g.Kernel.W);
-                    else Pixels<TOps, TVec, Rows1>(tapSet, x + ch, Conv.Weight + ch, Conv.Bias == null ? null : Conv.Bias + ch, y + ch, kwFirst, kwEnd);
+                    if (AnyKept(ch, TOps.Lanes))
+                        Pixels<TOps, TVec>(pixels, tapSet, x + ch, Conv.Weight + ch, Conv.Bias == null ? null : Conv.Bias + ch, y + ch, kwFirst, kwEnd);
                 }
                 for (int ch = vectorEnd; ch < c; ch++)
                 {
-                    if (!AnyKept(ch, 1)) continue;
-                    if (four) Pixels<ScalarOps, float, Rows4>(tapSet, x + ch, Conv.Weight + ch, Conv.Bias == null ? null : Conv.Bias + ch, y + ch, 0, g.Kernel.W);
-                    else Pixels<ScalarOps, float, Rows1>(tapSet, x + ch, Conv.Weight + ch, Conv.Bias == null ? null : Conv.Bias + ch, y + ch, kwFirst, kwEnd);
+                    if (AnyKept(ch, 1))
+                        Pixels<ScalarOps, float>(pixels, tapSet, x + ch, Conv.Weight + ch, Conv.Bias == null ? null : Conv.Bias + ch, y + ch, kwFirst, kwEnd);
                 }
-                ow += four ? 4 : 1;
+                ow += pixels;
             }
             if (Conv.ChannelKept != null)
                 BiasOnDroppedChannels(output, g.Output.W, c);
+        }
+
+        /// <summary>8 or 4 when that many pixels from ow have every kw tap in range, else 1.</summary>
+        private static int InteriorPixels(in Conv3dGeometry g, int ow, int iw)
+        {
+            if (iw < 0) return 1;
+            int reach = (g.Kernel.W - 1) * g.Dilation.W - g.Padding.W;
+            foreach (int n in (ReadOnlySpan<int>)[8, 4])
+                if (ow + n <= g.Output.W && (ow + n - 1) * g.Stride.W + reach < g.Input.W) return n;
+            return 1;
         }
 
         private readonly bool AnyKept(int first, int count)
@@ -122,19 +130,33 @@ internal unsafe struct Conv3dForwardDepthwise : ISimdAction
         public int Channels;
     }
 
-    /// <summary>TPixels output pixels (PixelStride apart) x one register of channels, over the valid taps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pixels<TO, TV>(int pixels, in TapSet taps, float* x, float* w, float* bias, float* y, int kwFirst, int kwEnd)
+        where TO : IVectorOps<TV> where TV : unmanaged
+    {
+        switch (pixels)
+        {
+            case 8: Pixels<TO, TV, Rows8>(taps, x, w, bias, y, kwFirst, kwEnd); break;
+            case 4: Pixels<TO, TV, Rows4>(taps, x, w, bias, y, kwFirst, kwEnd); break;
+            default: Pixels<TO, TV, Rows1>(taps, x, w, bias, y, kwFirst, kwEnd); break;
+        }
+    }
+
+    /// <summary>TPixels output pixels (PixelStride apart) x one register of channels, over the valid taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels<TO, TV, TPixels>(in TapSet taps, float* x, float* w, float* bias, float* y, int kwFirst, int kwEnd)
         where TO : IVectorOps<TV> where TV : unmanaged where TPixels : struct, ITileRows
     {
         int pixels = TPixels.Value;
-        nint ps = taps.PixelStride;
+        nint ps = taps.PixelStride, tapStride = taps.TapStride, c = taps.Channels;
+        nint* lineOffsets = taps.LineOffsets, weightRows = taps.WeightRows;
+        int count = taps.Count;
         TV start = bias == null ? TO.Zero : TO.Load(bias);
-        TV a0 = start, a1 = start, a2 = start, a3 = start;
-        for (int i = 0; i < taps.Count; i++)
+        TV a0 = start, a1 = start, a2 = start, a3 = start, a4 = start, a5 = start, a6 = start, a7 = start;
+        for (int i = 0; i < count; i++)
         {
-            float* xi = x + taps.LineOffsets[i] + kwFirst * taps.TapStride;
-            float* wi = w + taps.WeightRows[i] + (nint)kwFirst * taps.Channels;
+            float* xi = x + lineOffsets[i] + kwFirst * tapStride;
+            float* wi = w + weightRows[i] + kwFirst * c;
             for (int kw = kwFirst; kw < kwEnd; kw++)
             {
                 TV wv = TO.Load(wi);
@@ -145,17 +167,30 @@ internal unsafe struct Conv3dForwardDepthwise : ISimdAction
                     a2 = TO.MultiplyAdd(TO.Load(xi + 2 * ps), wv, a2);
                     a3 = TO.MultiplyAdd(TO.Load(xi + 3 * ps), wv, a3);
                 }
-                xi += taps.TapStride;
-                wi += taps.Channels;
+                if (pixels > 4)
+                {
+                    a4 = TO.MultiplyAdd(TO.Load(xi + 4 * ps), wv, a4);
+                    a5 = TO.MultiplyAdd(TO.Load(xi + 5 * ps), wv, a5);
+                    a6 = TO.MultiplyAdd(TO.Load(xi + 6 * ps), wv, a6);
+                    a7 = TO.MultiplyAdd(TO.Load(xi + 7 * ps), wv, a7);
+                }
+                xi += tapStride;
+                wi += c;
             }
         }
-        nint c = taps.Channels;
         TO.Store(y, a0);
         if (pixels > 1)
         {
             TO.Store(y + c, a1);
             TO.Store(y + 2 * c, a2);
             TO.Store(y + 3 * c, a3);
+        }
+        if (pixels > 4)
+        {
+            TO.Store(y + 4 * c, a4);
+            TO.Store(y + 5 * c, a5);
+            TO.Store(y + 6 * c, a6);
+            TO.Store(y + 7 * c, a7);
         }
     }
 }

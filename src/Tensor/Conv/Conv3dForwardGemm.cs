@@ -6,8 +6,8 @@ namespace NativeDance.Tensors.Conv;
 /// <summary>
 /// Dense and grouped conv forward as an implicit GEMM per group (M = output pixels, N = the group's output
 /// channels, K = taps x kept input channels) through the shared <see cref="GemmDriver{TOps, TVec}"/>: stage the
-/// input when W is padded or channels are masked, then run the driver per group with the bias fused into the
-/// tile store.
+/// input when W is padded or channels are masked, then per group pack the weights and run the driver with the bias
+/// fused into the tile store.
 /// </summary>
 internal unsafe struct Conv3dForwardGemm : ISimdAction
 {
@@ -57,9 +57,19 @@ internal unsafe struct Conv3dForwardGemm : ISimdAction
                     offset = keptStart;
                     channels = keptEnd - keptStart;
                 }
-                var operands = new Conv3dForwardOperands(g, group, input + offset, wp, cs, channels, Channels == null ? null : Channels + keptStart,
-                    FrameKept, Weight, GemmDriver<TOps, TVec>.TileRows, width);
-                GemmDriver<TOps, TVec>.Run(ref operands, Output + group * coutG, g.OutChannels, 0f, Bias == null ? null : Bias + group * coutG);
+                int depth = (int)g.Kernel.Volume * channels;
+                var weights = new Conv3dForwardWeights(Weight + group * coutG, g, group, channels, Channels == null ? null : Channels + keptStart);
+                var (packed, packedCapacity) = NativeBufferPool.Rent(checked((int)RowPanelPacking<TOps, TVec, Conv3dForwardWeights>.Length(depth, coutG)));
+                try
+                {
+                    var panels = RowPanelPacking<TOps, TVec, Conv3dForwardWeights>.Pack(weights, depth, coutG, 1f, (float*)packed);
+                    var operands = new Conv3dForwardOperands(g, input + offset, wp, cs, channels, FrameKept, GemmDriver<TOps, TVec>.TileRows, width);
+                    GemmDriver<TOps, TVec>.Run(ref operands, panels, Output + group * coutG, g.OutChannels, 0f, Bias == null ? null : Bias + group * coutG);
+                }
+                finally
+                {
+                    NativeBufferPool.Return(packed, packedCapacity);
+                }
                 keptStart += channels;
             }
         }

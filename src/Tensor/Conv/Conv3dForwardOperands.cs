@@ -1,10 +1,11 @@
+using System.Runtime.CompilerServices;
 using NativeDance.Tensors.Gemm;
 
 namespace NativeDance.Tensors.Conv;
 
 /// <summary>
 /// One group of a conv forward as an implicit GEMM for <see cref="GemmDriver{TOps, TVec}"/>: row m of A is output
-/// pixel m, column k is (tap, input channel), B is the weight [taps * Cin/groups, Cout] sliced to the group.
+/// pixel m, column k is (tap, kept input channel), B is the group's weights packed (see <see cref="Conv3dForwardWeights"/>).
 /// <para>
 /// A is never materialised: a tile is a run of consecutive output pixels along W of one output line (n, ot, oh),
 /// and for a fixed tap those pixels read input pixels sw apart, so row r of the tile is input + r * (sw * Cs) and
@@ -14,16 +15,10 @@ namespace NativeDance.Tensors.Conv;
 /// group's channels, the kW taps of one (kt, kh) are contiguous (adjacent pixels, channels-last), so they form one
 /// segment of kW * C: fewer, longer segments, which matters when C is small (3 input channels: 9 instead of 3).
 /// </para>
-/// <para>
-/// B is packed per task, one panel and one chunk at a time, gathering the kept channels' rows and zero padding
-/// the last panel; it is never repacked as a whole (a pass over all weights costs as much as the conv itself where
-/// pixels are few, 512 -> 512 at 2x7x7) nor cached (training updates weights in place). K chunks split every
-/// segment at the same offsets, so a packed chunk holds taps x chunk length rows, sized to stay in L2.
-/// </para>
 /// </summary>
 internal unsafe struct Conv3dForwardOperands : IGemmOperands
 {
-    /// <summary>Most floats of one packed B chunk (256 KB): it stays in L2 while the task's blocks pass over it.</summary>
+    /// <summary>Most floats of B one chunk reads (256 KB): they stay in L2 while the task's blocks pass over them.</summary>
     private const int ChunkPanelFloats = 1 << 16;
 
     /// <summary>Floats of input a task should read, so its A region stays in L2 across the panels it loops over.</summary>
@@ -32,32 +27,25 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
     private readonly float* _input;
     private readonly int _t, _h, _wp, _cs;
     private readonly int _channels;
-    private readonly float* _weight;
-    private readonly int _weightChannels, _outChannels, _columnOffset, _columns;
-    private readonly int* _keptChannels;
-    private readonly int _channelBase;
+    private readonly int _columns;
     private readonly Dims3 _kernel, _stride, _dilation, _output;
     private readonly int _padT, _padH;
     private readonly byte* _frameKept;
     private readonly bool _mergeKw;
     private readonly bool _flat;
     private readonly int _lineLength, _lineCount, _pieces;
-    private readonly int _segmentTaps, _segmentLength, _chunks, _maxChunkLength;
+    private readonly int _segmentTaps, _segmentLength, _chunks;
     private readonly int _maxGroupBlocks;
 
     /// <param name="g">The convolution.</param>
-    /// <param name="group">The group this GEMM computes.</param>
     /// <param name="input">[N, T, H, Wp, Cs] channels-last, W already padded; points at this group's first channel.</param>
     /// <param name="wp">Width of the input buffer.</param>
     /// <param name="cs">Channels per pixel in the input buffer.</param>
     /// <param name="channels">Channels of this group in the buffer: the reduction per tap.</param>
-    /// <param name="keptChannels">This group's kept channels (absolute, increasing), or null when all are kept.</param>
     /// <param name="frameKept">Per input frame, nonzero when kept; null keeps all.</param>
-    /// <param name="weight">[taps, Cin/groups, Cout].</param>
     /// <param name="tileRows">Rows of a full register tile.</param>
     /// <param name="tileColumns">Columns of a register tile, for sizing the K chunks.</param>
-    public Conv3dForwardOperands(in Conv3dGeometry g, int group, float* input, int wp, int cs, int channels, int* keptChannels,
-        byte* frameKept, float* weight, int tileRows, int tileColumns)
+    public Conv3dForwardOperands(in Conv3dGeometry g, float* input, int wp, int cs, int channels, byte* frameKept, int tileRows, int tileColumns)
     {
         _input = input;
         _t = g.Input.T;
@@ -65,13 +53,7 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
         _wp = wp;
         _cs = cs;
         _channels = channels;
-        _weight = weight;
-        _weightChannels = g.InChannelsPerGroup;
-        _outChannels = g.OutChannels;
         _columns = g.OutChannelsPerGroup;
-        _columnOffset = group * _columns;
-        _keptChannels = keptChannels;
-        _channelBase = group * g.InChannelsPerGroup;
         _kernel = g.Kernel;
         _stride = g.Stride;
         _dilation = g.Dilation;
@@ -89,8 +71,6 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
         _segmentLength = _mergeKw ? g.Kernel.W * channels : channels;
         long chunks = ((long)_segmentTaps * _segmentLength * tileColumns + ChunkPanelFloats - 1) / ChunkPanelFloats;
         _chunks = (int)Math.Clamp(chunks, 1, Math.Max(1, _segmentLength / 16));
-        for (int chunk = 0; chunk < _chunks; chunk++)
-            _maxChunkLength = Math.Max(_maxChunkLength, ChunkStart(chunk + 1) - ChunkStart(chunk));
         // A group of G output lines reads about kT * (G + kH - 1) input lines; a flat group reads its own rows.
         int pixelFloats = Math.Max(1, cs);
         _maxGroupBlocks = _flat
@@ -106,8 +86,6 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
 
     public readonly int MaxSegments => _segmentTaps;
 
-    public readonly int MaxPanelDepth => _segmentTaps * _maxChunkLength;
-
     public readonly int MaxGroupBlocks => _maxGroupBlocks;
 
     public readonly (long A, long B) Footprint => ((long)_lineCount * _lineLength * _stride.W * _cs, (long)_segmentTaps * _segmentLength * _columns);
@@ -118,27 +96,7 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
     {
     }
 
-    public readonly void PackPanel(int chunk, int column, int width, float* destination)
-    {
-        int l0 = ChunkStart(chunk), length = ChunkStart(chunk + 1) - l0;
-        int cols = Math.Min(width, _columns - column);
-        int kwPerSegment = _mergeKw ? _kernel.W : 1;
-        float* weight = _weight + _columnOffset + column;
-        for (int s = 0; s < _segmentTaps; s++)
-        {
-            for (int l = l0; l < l0 + length; l++)
-            {
-                // Segment element l is (kw, kept channel) when kw taps are merged, else a kept channel of tap s.
-                int kw = l / _channels, channel = l - kw * _channels;
-                int weightChannel = _keptChannels == null ? channel : _keptChannels[channel] - _channelBase;
-                float* source = weight + ((nint)(s * kwPerSegment + kw) * _weightChannels + weightChannel) * _outChannels;
-                var row = new Span<float>(destination + ((nint)s * length + l - l0) * width, width);
-                new ReadOnlySpan<float>(source, cols).CopyTo(row);
-                row[cols..].Clear();
-            }
-        }
-    }
-
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly RowBlock Tile(int first, int block, int chunk, float* scratch, TileArgs* t)
     {
         int line = block / _pieces, piece = block % _pieces;
@@ -150,7 +108,7 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
         {
             t->A = _input + (nint)w0 * _cs;
             t->Lda = _cs;
-            t->Segments[0] = new KSegment { AOffset = l0, K = 0 };
+            t->Segments[0] = new KSegment { AOffset = l0, K = l0 };
             t->SegmentCount = length > 0 ? 1 : 0;
             return new RowBlock(w1 - w0, firstRow);
         }
@@ -174,11 +132,11 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
                     int s = kt * _kernel.H + kh;
                     if (_mergeKw)
                     {
-                        segments[count++] = new KSegment { AOffset = lineOffset, K = (nint)s * length };
+                        segments[count++] = new KSegment { AOffset = lineOffset, K = (nint)s * _segmentLength + l0 };
                         continue;
                     }
                     for (int kw = 0; kw < _kernel.W; kw++)
-                        segments[count++] = new KSegment { AOffset = lineOffset + (nint)kw * _dilation.W * _cs, K = (nint)(s * _kernel.W + kw) * length };
+                        segments[count++] = new KSegment { AOffset = lineOffset + (nint)kw * _dilation.W * _cs, K = (nint)(s * _kernel.W + kw) * _segmentLength + l0 };
                 }
             }
         }
@@ -186,7 +144,8 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
         return new RowBlock(w1 - w0, firstRow);
     }
 
-    /// <summary>Chunks split every segment at the same offsets, rounded to cache lines (chunks are at least 16 long).</summary>
+    /// <summary>Chunks split every segment at the same offsets, rounded to cache lines (chunks are at least 16 long).
+    /// Segment s covers packed B rows [s * L, (s + 1) * L) for segment length L: row tap * channels + channel.</summary>
     private readonly int ChunkStart(int chunk) =>
         chunk >= _chunks ? _segmentLength : (int)((long)chunk * _segmentLength / _chunks) & ~15;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Conv;
@@ -22,6 +23,7 @@ internal unsafe struct Conv3dForwardStaging : IParallelBody
 
     public readonly int PaddedWidth => W + 2 * PadW;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Invoke(int line)
     {
         if (FrameKept != null && FrameKept[line / H % T] == 0) return;

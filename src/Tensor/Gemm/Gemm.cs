@@ -64,9 +64,15 @@ public static unsafe class Gemm
             throw new ArgumentException($"{name} holds {length} elements; a {rows} x {cols} matrix with leading dimension {ld} needs {needed}.", name);
     }
 
-    /// <summary>Instantiates the driver for the dispatched SIMD width.</summary>
+    /// <summary>
+    /// The outer BLIS loops: B is packed in blocks of at most <see cref="PackedBFloats"/> (all of it for most
+    /// problems), and each block runs through the driver, which splits C across threads and packs A per task.
+    /// </summary>
     private struct BlockedMultiply : ISimdAction
     {
+        /// <summary>8 MB: a packed B block stays in L3 while every task streams its panels.</summary>
+        private const int PackedBFloats = 1 << 21;
+
         public bool TransposeA, TransposeB;
         public int M, N, K;
         public float Alpha, Beta;
@@ -75,8 +81,33 @@ public static unsafe class Gemm
 
         public readonly void Run<TOps, TVec>() where TOps : IVectorOps<TVec> where TVec : unmanaged
         {
-            var operands = new MatrixOperands(A, Lda, TransposeA, B, Ldb, TransposeB, M, N, K, Alpha, GemmDriver<TOps, TVec>.TileRows);
-            GemmDriver<TOps, TVec>.Run(ref operands, C, Ldc, Beta, null);
+            int width = GemmDriver<TOps, TVec>.TileColumns;
+            int paddedN = (N + width - 1) / width * width;
+            int depth = MatrixOperands.ChunkDepth;
+            int kBlock = Math.Min(K, Math.Max(depth, PackedBFloats / paddedN / depth * depth));
+            int nBlock = Math.Min(paddedN, Math.Max(width, PackedBFloats / kBlock / width * width));
+            var (buffer, capacity) = NativeBufferPool.Rent(kBlock * nBlock);
+            try
+            {
+                for (int jc = 0; jc < N; jc += nBlock)
+                {
+                    int nc = Math.Min(nBlock, N - jc);
+                    for (int pc = 0; pc < K; pc += kBlock)
+                    {
+                        int kc = Math.Min(kBlock, K - pc);
+                        var panels = TransposeB
+                            ? TransposedPanelPacking.Pack(B + (nint)jc * Ldb + pc, Ldb, kc, nc, width, Alpha, (float*)buffer)
+                            : RowPanelPacking<TOps, TVec, StridedRows>.Pack(new StridedRows(B + (nint)pc * Ldb + jc, Ldb), kc, nc, Alpha, (float*)buffer);
+                        float* aBlock = TransposeA ? A + (nint)pc * Lda : A + pc;
+                        var rows = new MatrixOperands(aBlock, Lda, TransposeA, M, nc, kc, GemmDriver<TOps, TVec>.TileRows);
+                        GemmDriver<TOps, TVec>.Run(ref rows, panels, C + jc, Ldc, pc == 0 ? Beta : 1f, null);
+                    }
+                }
+            }
+            finally
+            {
+                NativeBufferPool.Return(buffer, capacity);
+            }
         }
     }
 }

@@ -1,15 +1,15 @@
+using System.Runtime.CompilerServices;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Gemm;
 
 /// <summary>
 /// The one GEMM driver behind <see cref="Gemm"/> and the conv forward. C is split into tasks of
-/// (row blocks x column panels) run on <see cref="ParallelFor"/>; a task loops chunk -> panel -> block: it packs
-/// the panel's B rows of the chunk into a buffer of its own (L1/L2 resident, read sequentially by the kernel) and
-/// streams its row blocks past it. Packing B per task instead of once up front costs one copy of B per block
-/// group, small against the 2 * rows multiply-adds each packed value then feeds, and needs no barrier between
-/// threads, no buffer the size of B, and reads B (e.g. conv weights) exactly as it lies.
-/// Column edges go through a stack tile; row edges need none (the kernel is instantiated per row count).
+/// (row blocks x column panels) run on <see cref="ParallelFor"/>; a task loops chunk -> panel -> block, so the
+/// panel's B rows of one chunk stay in L1/L2 while the task's row blocks stream past them, and the task's A rows
+/// stay in L2 across its panels. Column edges go through a stack tile; row edges need none (the kernel is
+/// instantiated per row count). The hot loops here and in the operands are compiled fully optimised on first call
+/// (AggressiveOptimization), so the first clip runs at full speed instead of waiting for tiered compilation.
 /// </summary>
 internal static unsafe class GemmDriver<TOps, TVec>
     where TOps : IVectorOps<TVec>
@@ -25,7 +25,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
     private const int StackSegments = 256;
 
     /// <summary>C[rows, operands.Columns] = A * B + beta * C (+ bias[column] when bias is not null), C with row stride ldc.</summary>
-    public static void Run<TOperands>(ref TOperands operands, float* c, nint ldc, float beta, float* bias)
+    public static void Run<TOperands>(ref TOperands operands, PackedPanels b, float* c, nint ldc, float beta, float* bias)
         where TOperands : unmanaged, IGemmOperands
     {
         int blocks = operands.BlockCount;
@@ -38,7 +38,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
         {
             var body = new TaskBody<TOperands>
             {
-                Operands = o, C = c, Ldc = ldc, Beta = beta, Bias = bias,
+                Operands = o, B = b, C = c, Ldc = ldc, Beta = beta, Bias = bias,
                 GroupBlocks = groupBlocks, PanelsPerGroup = panelsPerGroup, PanelGroups = panelGroups,
             };
             ParallelFor.Run(blockGroups * panelGroups, ref body);
@@ -74,6 +74,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
     private struct TaskBody<TOperands> : IParallelBody where TOperands : unmanaged, IGemmOperands
     {
         public TOperands* Operands;
+        public PackedPanels B;
         public float* C;
         public nint Ldc;
         public float Beta;
@@ -82,6 +83,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
         public int PanelsPerGroup;
         public int PanelGroups;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int task)
         {
             TOperands* operands = Operands;
@@ -92,17 +94,15 @@ internal static unsafe class GemmDriver<TOps, TVec>
 
             int scratchLength = operands->ScratchLength(end - first);
             var (scratch, scratchCapacity) = scratchLength > 0 ? NativeBufferPool.Rent(scratchLength) : (0, 0);
-            var (panel, panelCapacity) = NativeBufferPool.Rent(Math.Max(1, operands->MaxPanelDepth) * TileColumns);
             int maxSegments = Math.Max(1, operands->MaxSegments);
             var (segmentBuffer, segmentCapacity) = maxSegments > StackSegments
                 ? NativeBufferPool.Rent(maxSegments * (sizeof(KSegment) / sizeof(float))) : (0, 0);
             KSegment* stackSegments = stackalloc KSegment[StackSegments];
-            float* edgeTile = stackalloc float[12 * 2 * 16];
+            float* edgeTile = stackalloc float[TileRows * TileColumns];
             try
             {
                 TileArgs t = default;
                 t.Segments = segmentBuffer != 0 ? (KSegment*)segmentBuffer : stackSegments;
-                t.B = (float*)panel;
                 t.Ldb = TileColumns;
                 for (int chunk = 0; chunk < operands->ChunkCount; chunk++)
                 {
@@ -113,7 +113,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
                     {
                         int column = p * TileColumns;
                         int columns = Math.Min(TileColumns, operands->Columns - column);
-                        operands->PackPanel(chunk, column, TileColumns, (float*)panel);
+                        t.B = B.Panel(p);
                         for (int block = first; block < end; block++)
                         {
                             RowBlock rows = operands->Tile(first, block, chunk, (float*)scratch, &t);
@@ -142,7 +142,6 @@ internal static unsafe class GemmDriver<TOps, TVec>
             finally
             {
                 NativeBufferPool.Return(scratch, scratchCapacity);
-                NativeBufferPool.Return(panel, panelCapacity);
                 NativeBufferPool.Return(segmentBuffer, segmentCapacity);
             }
         }

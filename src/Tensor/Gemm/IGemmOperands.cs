@@ -4,12 +4,12 @@ namespace NativeDance.Tensors.Gemm;
 internal readonly record struct RowBlock(int Rows, long FirstRow);
 
 /// <summary>
-/// The operands of C[M, N] = A[M, K] * B[K, N] as <see cref="GemmDriver{TOps, TVec}"/> consumes them. M is cut into
-/// row blocks of at most a tile's rows, K into chunks reduced one after another. Per chunk, a task packs the B
-/// rows of that chunk one column panel at a time (zero padded to the tile width) and runs its row blocks over it;
-/// each block's K is a list of segments whose rows in the packed chunk the operands choose. A plain matrix packs
-/// its A rows per task too (<see cref="MatrixOperands"/>); a convolution points the tile at rows of its input in
-/// place, one segment per kernel tap, and so runs as an implicit GEMM through the same driver and microkernel.
+/// The A side of C[M, N] = A[M, K] * B[K, N] as <see cref="GemmDriver{TOps, TVec}"/> consumes it (B comes packed, see
+/// <see cref="PackedPanels"/>). M is cut into row blocks of at most a tile's rows, K into chunks reduced one after
+/// another so that the B rows of a chunk stay in L2 while a task's blocks pass over them; each block's K is a list of
+/// segments, each naming its rows in the packed B. A plain matrix packs its A rows per task
+/// (<see cref="MatrixOperands"/>); a convolution points the tile at rows of its input in place, one segment per
+/// kernel tap, and so runs as an implicit GEMM through the same driver and microkernel.
 /// </summary>
 internal unsafe interface IGemmOperands
 {
@@ -25,9 +25,6 @@ internal unsafe interface IGemmOperands
     /// <summary>Most K segments one tile has in one chunk.</summary>
     int MaxSegments { get; }
 
-    /// <summary>Most rows of one packed B chunk.</summary>
-    int MaxPanelDepth { get; }
-
     /// <summary>Most blocks one task may cover, e.g. so that the A rows a task reads stay in L2.</summary>
     int MaxGroupBlocks { get; }
 
@@ -41,14 +38,8 @@ internal unsafe interface IGemmOperands
     void Prepare(int first, int end, int chunk, float* scratch);
 
     /// <summary>
-    /// Packs the B rows of <paramref name="chunk"/> for columns [column, column + width) into
-    /// <paramref name="destination"/>, row-major with <paramref name="width"/> floats per row, zero past N.
-    /// </summary>
-    void PackPanel(int chunk, int column, int width, float* destination);
-
-    /// <summary>
     /// Points the tile at the A rows of <paramref name="block"/> for <paramref name="chunk"/>: sets A, Lda, Length and
-    /// writes the segments (rows of the packed chunk) into t.Segments. <paramref name="first"/> and
+    /// writes the segments into t.Segments. <paramref name="first"/> and
     /// <paramref name="scratch"/> are those of the task's last <see cref="Prepare"/>.
     /// </summary>
     RowBlock Tile(int first, int block, int chunk, float* scratch, TileArgs* t);

@@ -1,12 +1,11 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace NativeDance.Tensors.Gemm;
 
 /// <summary>
-/// alpha * op(A) * op(B) of a plain GEMM as driver operands. K is cut into chunks of <see cref="ChunkDepth"/>.
-/// Each task packs its A rows of a chunk (at most <see cref="GroupRows"/>, sized for L2) row-major into scratch:
-/// contiguous rows for the kernel's broadcasts, transposition done once per element. B is packed one column panel
-/// at a time, with alpha applied, so the kernel multiplies by nothing extra.
+/// op(A) of a plain GEMM as driver operands. K is cut into chunks of <see cref="ChunkDepth"/>. Each task packs its
+/// A rows of a chunk (at most <see cref="GroupRows"/>, sized for L2) row-major into scratch: contiguous rows for
+/// the kernel's broadcasts, transposition done once per element.
 /// </summary>
 internal unsafe struct MatrixOperands : IGemmOperands
 {
@@ -19,26 +18,21 @@ internal unsafe struct MatrixOperands : IGemmOperands
     // A packed row is padded off a multiple of 4 KB so the tile's rows do not alias in L1.
     private const int RowPad = 16;
 
-    private readonly float* _a, _b;
-    private readonly nint _lda, _ldb;
-    private readonly bool _transposeA, _transposeB;
+    private readonly float* _a;
+    private readonly nint _lda;
+    private readonly bool _transposeA;
     private readonly int _m, _n, _k;
-    private readonly float _alpha;
     private readonly int _tileRows;
 
-    /// <summary>op(A)[i, p] is a[i * lda + p] (a[p * lda + i] when transposed), op(B)[p, j] is b[p * ldb + j] (b[j * ldb + p]).</summary>
-    public MatrixOperands(float* a, nint lda, bool transposeA, float* b, nint ldb, bool transposeB, int m, int n, int k, float alpha, int tileRows)
+    /// <summary>op(A)[i, p] is a[i * lda + p], or a[p * lda + i] when transposed; C is m x n.</summary>
+    public MatrixOperands(float* a, nint lda, bool transposeA, int m, int n, int k, int tileRows)
     {
         _a = a;
         _lda = lda;
         _transposeA = transposeA;
-        _b = b;
-        _ldb = ldb;
-        _transposeB = transposeB;
         _m = m;
         _n = n;
         _k = k;
-        _alpha = alpha;
         _tileRows = tileRows;
     }
 
@@ -50,14 +44,13 @@ internal unsafe struct MatrixOperands : IGemmOperands
 
     public readonly int MaxSegments => 1;
 
-    public readonly int MaxPanelDepth => Math.Min(_k, ChunkDepth);
-
     public readonly int MaxGroupBlocks => Math.Max(1, GroupRows / _tileRows);
 
     public readonly (long A, long B) Footprint => ((long)_m * _k, (long)_k * _n);
 
     public readonly int ScratchLength(int blocks) => blocks * _tileRows * (ChunkDepth + RowPad);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Prepare(int first, int end, int chunk, float* scratch)
     {
         int i0 = first * _tileRows, rows = Math.Min(end * _tileRows, _m) - i0;
@@ -81,30 +74,7 @@ internal unsafe struct MatrixOperands : IGemmOperands
         }
     }
 
-    public readonly void PackPanel(int chunk, int column, int width, float* destination)
-    {
-        int p0 = chunk * ChunkDepth, depth = Depth(chunk);
-        int cols = Math.Min(width, _n - column);
-        if (!_transposeB)
-        {
-            for (int p = 0; p < depth; p++)
-            {
-                var row = new Span<float>(destination + p * width, width);
-                TensorPrimitives.Multiply(new ReadOnlySpan<float>(_b + (p0 + p) * _ldb + column, cols), _alpha, row[..cols]);
-                row[cols..].Clear();
-            }
-            return;
-        }
-        // op(B) = B^T: column j of op(B) is row j of B, contiguous in k.
-        if (cols < width)
-            new Span<float>(destination, depth * width).Clear();
-        for (int j = 0; j < cols; j++)
-        {
-            float* source = _b + (column + j) * _ldb + p0;
-            for (int p = 0; p < depth; p++) destination[p * width + j] = _alpha * source[p];
-        }
-    }
-
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly RowBlock Tile(int first, int block, int chunk, float* scratch, TileArgs* t)
     {
         int depth = Depth(chunk);
@@ -112,7 +82,7 @@ internal unsafe struct MatrixOperands : IGemmOperands
         t->A = scratch + (block - first) * _tileRows * ld;
         t->Lda = ld;
         t->Length = depth;
-        t->Segments[0] = default;
+        t->Segments[0] = new KSegment { AOffset = 0, K = chunk * ChunkDepth };
         t->SegmentCount = depth > 0 ? 1 : 0;
         int firstRow = block * _tileRows;
         return new RowBlock(Math.Min(_tileRows, _m - firstRow), firstRow);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace NativeDance.Tensors.Gemm;
 
@@ -69,19 +70,31 @@ internal static unsafe class MicroKernel<TOps, TVec>
         }
     }
 
-    // Rows are addressed from four pointers (rows 0, 3, 6, 9) plus lda and 2 * lda, which x86 encodes as
+    // Rows are addressed from four pointers (rows 0, 3, 6, 9) plus lda or 2 * lda, which x86 encodes as
     // base + index * scale: eight general registers in the loop instead of twelve row pointers that would spill.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TRows>(TileArgs* t) where TRows : struct, ITileRows
     {
         int rows = TRows.Value;
         int lanes = TOps.Lanes;
-        nint lda = t->Lda, ldb = t->Ldb;
+        nint lda = t->Lda, lda2 = 2 * lda, ldb = t->Ldb;
         int length = t->Length;
         TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero;
         TVec c30 = TOps.Zero, c31 = TOps.Zero, c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero;
         TVec c60 = TOps.Zero, c61 = TOps.Zero, c70 = TOps.Zero, c71 = TOps.Zero, c80 = TOps.Zero, c81 = TOps.Zero;
         TVec c90 = TOps.Zero, c91 = TOps.Zero, ca0 = TOps.Zero, ca1 = TOps.Zero, cb0 = TOps.Zero, cb1 = TOps.Zero;
+        float* c = t->C;
+        nint ldc = t->Ldc;
+        // Pull the tile's C rows into L1 now, so the stores at the end do not each wait for a line from memory:
+        // conv outputs (tens of MB) are written once, and a burst of 24 store misses would stall the tile.
+        if (Sse.IsSupported)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                Sse.Prefetch0(c + r * ldc);
+                Sse.Prefetch0(c + r * ldc + Columns - 1);
+            }
+        }
         KSegment* segment = t->Segments, segmentEnd = segment + t->SegmentCount;
         for (; segment < segmentEnd; segment++)
         {
@@ -94,16 +107,16 @@ internal static unsafe class MicroKernel<TOps, TVec>
                 TVec x = TOps.Broadcast(*a0);
                 c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
                 if (rows > 1) { x = TOps.Broadcast(a0[lda]); c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11); }
-                if (rows > 2) { x = TOps.Broadcast(a0[2 * lda]); c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21); }
+                if (rows > 2) { x = TOps.Broadcast(a0[lda2]); c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21); }
                 if (rows > 3) { x = TOps.Broadcast(*a3); c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31); }
                 if (rows > 4) { x = TOps.Broadcast(a3[lda]); c40 = TOps.MultiplyAdd(x, b0, c40); c41 = TOps.MultiplyAdd(x, b1, c41); }
-                if (rows > 5) { x = TOps.Broadcast(a3[2 * lda]); c50 = TOps.MultiplyAdd(x, b0, c50); c51 = TOps.MultiplyAdd(x, b1, c51); }
+                if (rows > 5) { x = TOps.Broadcast(a3[lda2]); c50 = TOps.MultiplyAdd(x, b0, c50); c51 = TOps.MultiplyAdd(x, b1, c51); }
                 if (rows > 6) { x = TOps.Broadcast(*a6); c60 = TOps.MultiplyAdd(x, b0, c60); c61 = TOps.MultiplyAdd(x, b1, c61); }
                 if (rows > 7) { x = TOps.Broadcast(a6[lda]); c70 = TOps.MultiplyAdd(x, b0, c70); c71 = TOps.MultiplyAdd(x, b1, c71); }
-                if (rows > 8) { x = TOps.Broadcast(a6[2 * lda]); c80 = TOps.MultiplyAdd(x, b0, c80); c81 = TOps.MultiplyAdd(x, b1, c81); }
+                if (rows > 8) { x = TOps.Broadcast(a6[lda2]); c80 = TOps.MultiplyAdd(x, b0, c80); c81 = TOps.MultiplyAdd(x, b1, c81); }
                 if (rows > 9) { x = TOps.Broadcast(*a9); c90 = TOps.MultiplyAdd(x, b0, c90); c91 = TOps.MultiplyAdd(x, b1, c91); }
                 if (rows > 10) { x = TOps.Broadcast(a9[lda]); ca0 = TOps.MultiplyAdd(x, b0, ca0); ca1 = TOps.MultiplyAdd(x, b1, ca1); }
-                if (rows > 11) { x = TOps.Broadcast(a9[2 * lda]); cb0 = TOps.MultiplyAdd(x, b0, cb0); cb1 = TOps.MultiplyAdd(x, b1, cb1); }
+                if (rows > 11) { x = TOps.Broadcast(a9[lda2]); cb0 = TOps.MultiplyAdd(x, b0, cb0); cb1 = TOps.MultiplyAdd(x, b1, cb1); }
                 a0++;
                 if (rows > 3) a3++;
                 if (rows > 6) a6++;
@@ -112,8 +125,6 @@ internal static unsafe class MicroKernel<TOps, TVec>
             }
         }
 
-        float* c = t->C;
-        nint ldc = t->Ldc;
         float beta = t->Beta;
         float* bias = t->Bias;
         StoreRow(c, c00, c01, beta, bias);

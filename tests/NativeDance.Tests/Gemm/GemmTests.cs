@@ -79,6 +79,24 @@ public class GemmTests
         c.AssertGuardIntact("600 x 100 x 700");
     }
 
+    [Theory]
+    [InlineData(13, 2100, 1030)]
+    [InlineData(5, 8300, 300)]
+    public void BlocksOfPackedBMatchReference(int m, int n, int k)
+    {
+        // B larger than one packed block: split along K (beta applies to the first block only) and along N.
+        var random = new Random(14);
+        var a = Random(random, m * k);
+        var b = Random(random, k * n);
+        var c = new GuardedBuffer(m * n);
+        var initial = Random(random, m * n);
+        initial.CopyTo(c.Span);
+        var expected = GemmReference.Multiply(false, false, m, n, k, 1, a, k, b, n, 0.5, initial, n);
+        KernelSettings.Run(SimdDispatch.Best, 2, () => Tensors.Gemm.Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0.5f, c.Span, n));
+        Numerics.AssertClose(c.Span, expected, 1e-10, $"{m} x {n} x {k}");
+        c.AssertGuardIntact($"{m} x {n} x {k}");
+    }
+
     [Fact]
     public void BadArgumentsNameTheValues()
     {
