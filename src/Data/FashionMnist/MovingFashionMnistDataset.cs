@@ -17,7 +17,7 @@ public sealed class MovingFashionMnistDataset : ISeededClipDataset
     private readonly FashionMnistImages _images;
     private readonly MovingFashionMnistOptions _options;
     private readonly int[] _imageIndices;
-    private readonly int _garmentSize;
+    private readonly (int Height, int Width) _garment;
 
     /// <summary>Creates a split over already loaded images: the training part for Train and Validation, the test part for Test.</summary>
     /// <exception cref="ArgumentException">The images are the wrong part for the split, or the options are invalid.</exception>
@@ -25,13 +25,13 @@ public sealed class MovingFashionMnistDataset : ISeededClipDataset
     {
         ArgumentNullException.ThrowIfNull(images);
         _options = options ?? new MovingFashionMnistOptions();
-        _options.Validate(Math.Min(images.Rows, images.Columns));
+        _options.Validate(images.Rows, images.Columns);
         var expectedPart = split == DatasetSplit.Test ? FashionMnistPart.Test : FashionMnistPart.Train;
         if (images.Part != expectedPart)
             throw new ArgumentException($"The {split} split is drawn from the {expectedPart} files, but {images.Part} images were given.", nameof(images));
         _images = images;
         Split = split;
-        _garmentSize = _options.ResolveGarmentSize(Math.Min(images.Rows, images.Columns));
+        _garment = _options.GarmentExtent(images.Rows, images.Columns);
         _imageIndices = split == DatasetSplit.Test ? Enumerable.Range(0, images.Count).ToArray() : HeldOut(images, split, _options);
     }
 
@@ -80,46 +80,51 @@ public sealed class MovingFashionMnistDataset : ISeededClipDataset
     {
         var spec = Spec;
         int imageIndex = _imageIndices[index];
-        var rng = new SeededRandom(seed);
         destination.Clear();
 
+        // Separate generators, so the garment's path does not change when tinting or a distractor is switched on.
+        var motion = new SeededRandom(SeedMixer.Mix(seed, 0));
+        var colours = new SeededRandom(SeedMixer.Mix(seed, 1));
+        var clutter = new SeededRandom(SeedMixer.Mix(seed, 2));
+
         Span<float> garmentColour = stackalloc float[spec.Channels];
-        PickColour(garmentColour, ref rng);
+        PickColour(garmentColour, ref colours);
+        var image = _images.Image(imageIndex);
         var garment = new SpriteRenderer.Patch(_images.Rows, _images.Columns, 0, 0, _images.Rows, _images.Columns);
-        var garmentPath = StartTrajectory(_garmentSize, ref rng);
+        var garmentPath = StartTrajectory(_garment, ref motion);
 
         // The distractor: a quarter of another image of this split, drawn at half the garment's size.
-        int distractorSize = Math.Max(2, _garmentSize / 2);
+        var distractorExtent = (Height: Math.Max(2, _garment.Height / 2), Width: Math.Max(2, _garment.Width / 2));
         Span<float> distractorColour = stackalloc float[spec.Channels];
         var distractorImage = ReadOnlySpan<byte>.Empty;
         var distractor = default(SpriteRenderer.Patch);
         var distractorPath = default(Trajectory);
         if (_options.Distractor)
         {
-            PickColour(distractorColour, ref rng);
-            distractorImage = _images.Image(_imageIndices[rng.NextInt(_imageIndices.Length)]);
+            PickColour(distractorColour, ref colours);
+            distractorImage = _images.Image(_imageIndices[clutter.NextInt(_imageIndices.Length)]);
             int rows = Math.Max(1, _images.Rows / 2), cols = Math.Max(1, _images.Columns / 2);
             distractor = new SpriteRenderer.Patch(_images.Rows, _images.Columns,
-                rng.NextInt(_images.Rows - rows + 1), rng.NextInt(_images.Columns - cols + 1), rows, cols);
-            distractorPath = StartTrajectory(distractorSize, ref rng);
+                clutter.NextInt(_images.Rows - rows + 1), clutter.NextInt(_images.Columns - cols + 1), rows, cols);
+            distractorPath = StartTrajectory(distractorExtent, ref clutter);
         }
 
         int frameLength = spec.Height * spec.Width * spec.Channels;
-        var image = _images.Image(imageIndex);
         for (int t = 0; t < spec.Frames; t++)
         {
             var frame = destination.Slice(t * frameLength, frameLength);
-            SpriteRenderer.Draw(frame, spec.Height, spec.Width, image, garment, garmentPath.Y, garmentPath.X, _garmentSize, garmentColour);
-            garmentPath.Advance(ref rng);
+            SpriteRenderer.Draw(frame, spec.Height, spec.Width, image, garment, garmentPath.Y, garmentPath.X, _garment.Height, _garment.Width, garmentColour);
+            garmentPath.Advance(ref motion);
             if (!_options.Distractor) continue;
-            SpriteRenderer.Draw(frame, spec.Height, spec.Width, distractorImage, distractor, distractorPath.Y, distractorPath.X, distractorSize, distractorColour);
-            distractorPath.Advance(ref rng);
+            SpriteRenderer.Draw(frame, spec.Height, spec.Width, distractorImage, distractor, distractorPath.Y, distractorPath.X,
+                distractorExtent.Height, distractorExtent.Width, distractorColour);
+            distractorPath.Advance(ref clutter);
         }
         return _images.Label(imageIndex);
     }
 
-    private Trajectory StartTrajectory(int size, ref SeededRandom rng) =>
-        Trajectory.Start(_options.Trajectory, Spec.Height - size, Spec.Width - size, _options.MinSpeed, _options.MaxSpeed, ref rng);
+    private Trajectory StartTrajectory((int Height, int Width) extent, ref SeededRandom rng) =>
+        Trajectory.Start(_options.Trajectory, Spec.Height - extent.Height, Spec.Width - extent.Width, _options.MinSpeed, _options.MaxSpeed, ref rng);
 
     /// <summary>Ones for grey; otherwise a random colour whose brightest channel is 1, so tinting never dims the whole garment.</summary>
     private void PickColour(Span<float> colour, ref SeededRandom rng)

@@ -6,7 +6,10 @@ public sealed record MovingFashionMnistOptions
     /// <summary>Clip size; 1 (grey) or 3 (RGB) channels.</summary>
     public ClipSpec Spec { get; init; } = new(16, 64, 64, 3);
 
-    /// <summary>Side of the drawn garment in pixels; null draws it at its native size, shrunk if the canvas is smaller.</summary>
+    /// <summary>
+    /// Height of the drawn garment in pixels (its width follows the image's aspect ratio); null draws it at native size,
+    /// shrunk if the canvas is smaller.
+    /// </summary>
     public int? GarmentSize { get; init; }
 
     /// <summary>How garments move.</summary>
@@ -36,16 +39,21 @@ public sealed record MovingFashionMnistOptions
     /// <summary>Fixes trajectories, tints and distractors. The validation hold-out does not depend on it, so every seed validates on the same images.</summary>
     public ulong Seed { get; init; } = 1;
 
-    internal int ResolveGarmentSize(int imageSide) =>
-        GarmentSize ?? Math.Min(imageSide, Math.Min(Spec.Height, Spec.Width));
+    /// <summary>The drawn garment's height and width for images of <paramref name="rows"/> x <paramref name="columns"/>.</summary>
+    internal (int Height, int Width) GarmentExtent(int rows, int columns)
+    {
+        double aspect = (double)columns / rows;
+        int height = GarmentSize ?? Math.Min(rows, (int)Math.Min(Spec.Height, Spec.Width / aspect));
+        return (height, Math.Max(1, (int)Math.Round(height * aspect)));
+    }
 
-    internal void Validate(int imageSide)
+    internal void Validate(int rows, int columns)
     {
         if (Spec.Frames < 1 || Spec.Height < 1 || Spec.Width < 1 || Spec.Channels is not (1 or 3))
             throw new ArgumentException($"Moving Fashion-MNIST clips need at least one frame and pixel and 1 or 3 channels; got {Spec}.", nameof(Spec));
-        int size = ResolveGarmentSize(imageSide);
-        if (size < 2 || size > Spec.Height || size > Spec.Width)
-            throw new ArgumentException($"Garment size {size} must be at least 2 and fit the {Spec.Height}x{Spec.Width} canvas.", nameof(GarmentSize));
+        var (height, width) = GarmentExtent(rows, columns);
+        if (height < 2 || width < 2 || height > Spec.Height || width > Spec.Width)
+            throw new ArgumentException($"A {height}x{width} garment must be at least 2 pixels a side and fit the {Spec.Height}x{Spec.Width} canvas.", nameof(GarmentSize));
         if (!(MinSpeed >= 0 && MaxSpeed >= MinSpeed && float.IsFinite(MaxSpeed)))
             throw new ArgumentException($"Speeds must satisfy 0 <= MinSpeed <= MaxSpeed; got {MinSpeed} and {MaxSpeed}.", nameof(MinSpeed));
         if (Colouring == GarmentColouring.Tinted && Spec.Channels != 3)

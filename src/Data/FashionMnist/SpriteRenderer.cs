@@ -1,8 +1,9 @@
 namespace NativeDance.Data.FashionMnist;
 
 /// <summary>
-/// Draws a rectangular patch of a greyscale byte image onto a channels-last float frame [H, W, C], scaled to a
-/// square of <c>size</c> pixels at a fractional position, by bilinear sampling (pixel centres, zero outside the patch).
+/// Draws a rectangular patch of a greyscale byte image onto a channels-last float frame [H, W, C], scaled to
+/// <c>drawHeight</c> x <c>drawWidth</c> pixels at a fractional position, by bilinear sampling (pixel centres, zero
+/// outside the patch). At native size the sampling is a partition of unity, so a sprite keeps its total intensity.
 /// Sprites combine by maximum, so overlapping garments stay in [0, 1] like Moving MNIST's digits.
 /// </summary>
 internal static class SpriteRenderer
@@ -18,16 +19,17 @@ internal static class SpriteRenderer
     /// <param name="patch">The rectangle of the source to draw.</param>
     /// <param name="y">Row of the sprite's top edge on the frame.</param>
     /// <param name="x">Column of the sprite's left edge on the frame.</param>
-    /// <param name="size">Side of the drawn square in frame pixels.</param>
+    /// <param name="drawHeight">Height of the drawn sprite in frame pixels.</param>
+    /// <param name="drawWidth">Width of the drawn sprite in frame pixels.</param>
     /// <param name="colour">Per-channel multiplier (all ones for grey).</param>
     public static void Draw(Span<float> frame, int height, int width, ReadOnlySpan<byte> image, Patch patch,
-        float y, float x, int size, ReadOnlySpan<float> colour)
+        float y, float x, int drawHeight, int drawWidth, ReadOnlySpan<float> colour)
     {
         int channels = colour.Length;
-        float scaleY = (float)patch.Height / size;
-        float scaleX = (float)patch.Width / size;
-        int rowStart = Math.Max(0, (int)MathF.Floor(y)), rowEnd = Math.Min(height, (int)MathF.Ceiling(y + size));
-        int colStart = Math.Max(0, (int)MathF.Floor(x)), colEnd = Math.Min(width, (int)MathF.Ceiling(x + size));
+        float scaleY = (float)patch.Height / drawHeight;
+        float scaleX = (float)patch.Width / drawWidth;
+        int rowStart = Math.Max(0, (int)MathF.Floor(y)), rowEnd = Math.Min(height, (int)MathF.Ceiling(y + drawHeight));
+        int colStart = Math.Max(0, (int)MathF.Floor(x)), colEnd = Math.Min(width, (int)MathF.Ceiling(x + drawWidth));
         for (int row = rowStart; row < rowEnd; row++)
         {
             // Source coordinate of this pixel's centre, in patch pixels whose centres sit at integers.
