@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NativeDance.Autograd;
+using NativeDance.Autograd.Optim;
+using NativeDance.Data.Loading;
+using NativeDance.Models.Modules;
+
+namespace NativeDance.Models.Training;
+
+/// <summary>
+/// Supervised training of a classifier: cross-entropy, SGD or AdamW with a learning-rate schedule, a checkpoint at the
+/// end of every epoch and exact resumption (same data order, optimizer state and schedule position) after an interruption.
+/// </summary>
+/// <example><code>var trainer = new Trainer(model, trainLoader, validationLoader, classes: 10, options);
+/// trainer.StepCompleted += p => Console.Write($"\r{p.Epoch}:{p.Step} loss {p.Loss:F3}");
+/// var history = trainer.Run(resume: true);</code></example>
+public sealed class Trainer
+{
+    private readonly Module _model;
+    private readonly ClipLoader _train;
+    private readonly ClipLoader? _validation;
+    private readonly int _classes;
+    private readonly TrainingOptions _options;
+    private readonly Optimizer _optimizer;
+    private readonly ILearningRateSchedule _schedule;
+    private readonly IReadOnlyDictionary<string, string> _metadata;
+
+    /// <summary>Prepares a run; <paramref name="metadata"/> is stored in every checkpoint (architecture, dataset...).</summary>
+    public Trainer(Module model, ClipLoader train, ClipLoader? validation, int classes, TrainingOptions options, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        options.Validate();
+        _model = model;
+        _train = train;
+        _validation = validation;
+        _classes = classes;
+        _options = options;
+        _metadata = metadata ?? new Dictionary<string, string>();
+        var parameters = model.Parameters().ToList();
+        _optimizer = options.Optimizer == "adamw"
+            ? new AdamW(parameters, options.LearningRate, weightDecay: options.WeightDecay)
+            : new Sgd(parameters, options.LearningRate, options.Momentum, options.WeightDecay, nesterov: options.Momentum > 0);
+        long totalSteps = (long)options.Epochs * train.StepsPerEpoch;
+        ILearningRateSchedule schedule = options.Schedule switch
+        {
+            "cosine" => new CosineSchedule(options.LearningRate, totalSteps),
+            "step" => new StepSchedule(options.LearningRate, Math.Max(1, totalSteps / 3)),
+            _ => new StepSchedule(options.LearningRate, long.MaxValue),
+        };
+        _schedule = options.WarmupSteps > 0 ? new LinearWarmup(schedule, options.WarmupSteps) : schedule;
+    }
+
+    /// <summary>Raised after every training step.</summary>
+    public event Action<StepProgress>? StepCompleted;
+
+    /// <summary>Raised after every epoch, once its checkpoint is on disk.</summary>
+    public event Action<EpochSummary>? EpochCompleted;
+
+    /// <summary>The epoch a resumed run continued after (0 for a fresh run).</summary>
+    public int ResumedFromEpoch { get; private set; }
+
+    /// <summary>Trains until <see cref="TrainingOptions.Epochs"/> epochs are complete; returns the summaries of the epochs run now.</summary>
+    public IReadOnlyList<EpochSummary> Run(bool resume, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(_options.OutputDirectory);
+        ResumedFromEpoch = resume ? TrainingCheckpoint.Restore(_options.OutputDirectory, _model, _optimizer) : 0;
+        var history = new List<EpochSummary>();
+        for (int epoch = ResumedFromEpoch + 1; epoch <= _options.Epochs; epoch++)
+        {
+            var summary = RunEpoch(epoch, cancellationToken);
+            TrainingCheckpoint.Save(_options.OutputDirectory, epoch, _model, _optimizer, _metadata);
+            history.Add(summary);
+            AppendHistory(summary);
+            EpochCompleted?.Invoke(summary);
+        }
+        return history;
+    }
+
+    private EpochSummary RunEpoch(int epoch, CancellationToken cancellationToken)
+    {
+        _model.Train();
+        var clock = Stopwatch.StartNew();
+        double lossSum = 0;
+        int correct = 0, seen = 0, steps = 0;
+        // The loader's epochs count from 0; ours from 1 for people.
+        foreach (var batch in _train.ReadEpoch(epoch - 1, cancellationToken: cancellationToken))
+        {
+            if (batch.Count == 0) continue;
+            _optimizer.LearningRate = _schedule.At(_optimizer.StepCount);
+            using (var scope = new GraphScope())
+            {
+                var logits = _model.Forward(Variable.Constant(batch.Clips));
+                var labels = batch.Labels.ToArray();
+                var loss = Functional.CrossEntropy(logits, labels, _options.LabelSmoothing);
+                _optimizer.ZeroGrad();
+                loss.Backward();
+                _optimizer.Step();
+                lossSum += loss.Value.Item() * batch.Count;
+                for (int i = 0; i < batch.Count; i++) if (Evaluator.ArgMax(logits.Value, i) == labels[i]) correct++;
+            }
+            seen += batch.Count;
+            steps++;
+            double rate = seen / clock.Elapsed.TotalSeconds;
+            long stepsLeft = (long)(_options.Epochs - epoch + 1) * _train.StepsPerEpoch - steps;
+            var remaining = TimeSpan.FromSeconds(stepsLeft * clock.Elapsed.TotalSeconds / steps);
+            StepCompleted?.Invoke(new StepProgress(epoch, steps, _train.StepsPerEpoch, lossSum / seen, (double)correct / seen, rate, remaining));
+        }
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+        double validation = _validation is null ? double.NaN : Evaluator.Evaluate(_model, _validation, _classes, cancellationToken).Accuracy;
+        return new EpochSummary(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), validation,
+            seen / Math.Max(1e-9, trainSeconds), clock.Elapsed.TotalSeconds, _optimizer.LearningRate);
+    }
+
+    private void AppendHistory(EpochSummary summary)
+    {
+        string line = JsonSerializer.Serialize(summary, TrainingJsonContext.Default.EpochSummary);
+        File.AppendAllText(Path.Combine(_options.OutputDirectory, "history.jsonl"), line + Environment.NewLine);
+    }
+}
