@@ -46,7 +46,12 @@ public sealed class FashionMnistImages
     }
 
     /// <summary>The class of image <paramref name="index"/>, in [0, 10).</summary>
-    public int Label(int index) => _labels[index];
+    public int Label(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return _labels[index];
+    }
 
     /// <summary>
     /// Loads one part from <paramref name="directory"/> (see <see cref="FashionMnistDirectory.Resolve"/> for the default).

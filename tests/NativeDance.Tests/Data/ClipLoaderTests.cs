@@ -158,12 +158,14 @@ public class ClipLoaderTests
         using var loader = new ClipLoader(ds, new ClipLoaderOptions { BatchSize = 5, PrefetchBatches = 2, Workers = 3 });
         using var batches = loader.ReadEpoch(0, cancellationToken: Token).GetEnumerator();
         Assert.True(batches.MoveNext());
-        Thread.Sleep(200);
-        // The batch held plus two prefetched: never more than 15 clips read, and the workers did prefetch.
-        Assert.InRange(ds.Reads, 10, 15);
+        // The batch held plus two prefetched: the workers reach 15 clips and stop there until the consumer moves on.
+        Assert.True(SpinWait.SpinUntil(() => ds.Reads >= 15, TimeSpan.FromSeconds(20)), $"only {ds.Reads} clips prefetched");
+        Thread.Sleep(100);
+        Assert.Equal(15, ds.Reads);
         Assert.True(batches.MoveNext());
-        Thread.Sleep(200);
-        Assert.InRange(ds.Reads, 15, 20);
+        Assert.True(SpinWait.SpinUntil(() => ds.Reads >= 20, TimeSpan.FromSeconds(20)), $"only {ds.Reads} clips prefetched");
+        Thread.Sleep(100);
+        Assert.Equal(20, ds.Reads);
     }
 
     [Fact]
@@ -172,9 +174,10 @@ public class ClipLoaderTests
         using var gate = new ManualResetEventSlim(false);
         var ds = new FakeClipDataset(40, Spec) { Gate = gate };
         using var loader = new ClipLoader(ds, new ClipLoaderOptions { BatchSize = 4, Workers = 2 });
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        // Leaving waits for the clips being read; the blocked reads finish a little after the cancellation.
-        using var release = new Timer(_ => gate.Set(), null, 300, Timeout.Infinite);
+        using var cancel = new CancellationTokenSource();
+        // Leaving waits for the clips being read, so the blocked reads are released once the cancellation is under way.
+        using var release = cancel.Token.Register(gate.Set);
+        cancel.CancelAfter(100);
         Assert.ThrowsAny<OperationCanceledException>(() => loader.ReadEpoch(0, cancellationToken: cancel.Token).Count());
         Assert.Equal(loader.StepsPerEpoch, loader.ReadEpoch(0, cancellationToken: Token).Count());
 
