@@ -3,6 +3,8 @@ using NativeDance.Cli.Commands;
 
 var root = new RootCommand("NativeDance: input-aware dynamic pruning of 3D CNNs (DANCE) on its own tensor engine.")
 {
+    TrainCommand.Create(),
+    EvalCommand.Create(),
     BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

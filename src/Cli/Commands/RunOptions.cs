@@ -30,7 +30,7 @@ internal sealed class RunOptions
     }
 
     /// <summary>The dataset request: procedural clips are rendered at the training size, others decoded larger and cropped.</summary>
-    public DatasetRequest Dataset(ConfigFile c)
+    public DatasetRequest DatasetRequest(ConfigFile c)
     {
         string name = c.Get(Dataset);
         int frames = c.Get(Frames), size = c.Get(Size);
