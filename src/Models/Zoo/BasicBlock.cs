@@ -15,6 +15,8 @@ public sealed class BasicBlock : Module
     private readonly Sequential _conv1;
     private readonly Sequential _conv2;
     private readonly Sequential? _downsample;
+    private readonly ActivationGate _gate1;
+    private readonly ActivationGate _gate2;
 
     internal BasicBlock(VideoResNetKind builder, int inPlanes, int planes, int stride, SeedSequence seeds)
     {
@@ -22,6 +24,8 @@ public sealed class BasicBlock : Module
         int mid = inPlanes * planes * 27 / (inPlanes * 9 + 3 * planes);
         _conv1 = AddModule("conv1", new Sequential(ConvUnit(builder, inPlanes, planes, mid, stride, seeds), new BatchNorm3d(planes), new ReLU()));
         _conv2 = AddModule("conv2", new Sequential(ConvUnit(builder, planes, planes, mid, 1, seeds), new BatchNorm3d(planes)));
+        _gate1 = new ActivationGate(FirstConv(_conv1));
+        _gate2 = new ActivationGate(FirstConv(_conv2));
         if (stride != 1 || inPlanes != planes)
         {
             var dsStride = builder == VideoResNetKind.MC318 ? new Dims3(1, stride, stride) : Dims3.Cube(stride);
@@ -29,6 +33,9 @@ public sealed class BasicBlock : Module
                 new Layers.Conv3d(inPlanes, planes, Dims3.Cube(1), dsStride, bias: false, seed: seeds.Next()), new BatchNorm3d(planes)));
         }
     }
+
+    /// <summary>The gates in front of conv1 and conv2 (the shortcut is never gated).</summary>
+    public IReadOnlyList<ActivationGate> Gates => [_gate1, _gate2];
 
     /// <summary>The [conv, BN, ReLU] unit whose input is the block input.</summary>
     public Sequential Conv1 => _conv1;
@@ -39,7 +46,8 @@ public sealed class BasicBlock : Module
     /// <inheritdoc />
     public override Variable Forward(Variable input)
     {
-        var main = _conv2.Forward(_conv1.Forward(input));
+        var hidden = _conv1.Forward(_gate1.Forward(input));
+        var main = _conv2.Forward(_gate2.Forward(hidden));
         var shortcut = _downsample?.Forward(input) ?? input;
         return Functional.Relu(main + shortcut);
     }
@@ -52,6 +60,9 @@ public sealed class BasicBlock : Module
         if (main != shortcut) throw new ArgumentException($"Residual block at '{path}': main path {main} and shortcut {shortcut} differ for input {input}.");
         return main;
     }
+
+    private static Layers.Conv3d FirstConv(Sequential unit) =>
+        unit.Layers[0] as Layers.Conv3d ?? (Layers.Conv3d)((Sequential)unit.Layers[0]).Layers[0];
 
     /// <summary>torchvision's Conv3DSimple, Conv3DNoTemporal or Conv2Plus1D (1x3x3 spatial, BN, ReLU, 3x1x1 temporal).</summary>
     private static Module ConvUnit(VideoResNetKind builder, int inPlanes, int outPlanes, int midPlanes, int stride, SeedSequence seeds) => builder switch

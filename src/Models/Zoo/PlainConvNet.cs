@@ -17,9 +17,10 @@ public sealed record ConvStage(string Name, int OutChannels, Dims3? Pool, Dims3?
 /// A C3D-style network: stacked conv stages (3x3x3, stride 1, padding 1) and pools, then either fully connected
 /// layers on the flattened features (C3D) or global average pooling and one classifier (tiny C3D).
 /// </summary>
-public sealed class PlainConvNet : Module
+public sealed class PlainConvNet : Module, IGatedNetwork
 {
     private readonly List<(Layers.Conv3d Conv, BatchNorm3d? Norm, MaxPool3d? Pool)> _stages = [];
+    private readonly List<ActivationGate> _gates = [];
     private readonly List<Linear> _fullyConnected = [];
     private readonly bool _globalPool;
     private readonly float _dropout;
@@ -63,18 +64,37 @@ public sealed class PlainConvNet : Module
             width = hidden[i];
         }
         _fullyConnected.Add(AddModule(_globalPool ? "fc" : $"fc{6 + hidden.Count}", new Linear(width, classes, seed: seeds.Next())));
+        foreach (var (conv, _, _) in _stages.Skip(1)) _gates.Add(new ActivationGate(conv));
+        GateNaming.Assign(this, _gates);
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ActivationGate> Gates => _gates;
 
     /// <summary>The convolutions in order.</summary>
     public IEnumerable<Layers.Conv3d> Convolutions => _stages.Select(s => s.Conv);
 
     /// <inheritdoc />
-    public override Variable Forward(Variable input)
+    public override Variable Forward(Variable input) => ForwardRest(ForwardStem(input));
+
+    /// <inheritdoc />
+    public Variable ForwardStem(Variable clip)
     {
-        var x = input;
-        foreach (var (conv, norm, pool) in _stages)
+        var (conv, norm, _) = _stages[0];
+        var x = conv.Forward(clip);
+        if (norm is not null) x = norm.Forward(x);
+        return Functional.Relu(x);
+    }
+
+    /// <inheritdoc />
+    public Variable ForwardRest(Variable firstActivation)
+    {
+        var x = firstActivation;
+        if (_stages[0].Pool is { } firstPool) x = firstPool.Forward(x);
+        for (int i = 1; i < _stages.Count; i++)
         {
-            x = conv.Forward(x);
+            var (conv, norm, pool) = _stages[i];
+            x = conv.Forward(_gates[i - 1].Forward(x));
             if (norm is not null) x = norm.Forward(x);
             x = Functional.Relu(x);
             if (pool is not null) x = pool.Forward(x);

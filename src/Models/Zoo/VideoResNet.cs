@@ -22,7 +22,7 @@ public enum VideoResNetKind
 /// (<c>stem.0.weight</c>, <c>layer2.0.conv1.0.weight</c>, <c>layer2.0.downsample.1.running_mean</c>, <c>fc.bias</c>, ...),
 /// so torchvision state dicts load as they are. A width multiplier scales every channel count for small hardware.
 /// </summary>
-public sealed class VideoResNet : Module
+public sealed class VideoResNet : Module, IGatedNetwork
 {
     private readonly Sequential _stem;
     private readonly Sequential[] _layers;
@@ -52,15 +52,26 @@ public sealed class VideoResNet : Module
         }
         _fc = AddModule("fc", new Linear(inPlanes, classes, seed: seeds.Next()));
         InitializeLikeTorchvision(seeds);
+        Gates = _layers.SelectMany(l => l.Layers.Cast<BasicBlock>()).SelectMany(b => b.Gates).ToList();
+        GateNaming.Assign(this, Gates);
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ActivationGate> Gates { get; }
 
     /// <summary>Which variant this is.</summary>
     public VideoResNetKind Kind { get; }
 
     /// <inheritdoc />
-    public override Variable Forward(Variable input)
+    public override Variable Forward(Variable input) => ForwardRest(ForwardStem(input));
+
+    /// <inheritdoc />
+    public Variable ForwardStem(Variable clip) => _stem.Forward(clip);
+
+    /// <inheritdoc />
+    public Variable ForwardRest(Variable firstActivation)
     {
-        var x = _stem.Forward(input);
+        var x = firstActivation;
         foreach (var layer in _layers) x = layer.Forward(x);
         return _fc.Forward(_pool.Forward(x));
     }
