@@ -31,8 +31,8 @@ public sealed class GraphScope : IDisposable
     /// <summary>Number of tensors the scope will release.</summary>
     public int OwnedCount => _owned.Count;
 
-    /// <summary>Hands <paramref name="tensor"/> to the current scope, if any, and returns it.</summary>
-    internal static Tensor Track(Tensor tensor)
+    /// <summary>Hands <paramref name="tensor"/> to the current scope, if any, and returns it (for tensors an operation saves for its backward pass).</summary>
+    public static Tensor Track(Tensor tensor)
     {
         _current?._owned.Add(tensor);
         return tensor;

@@ -16,8 +16,8 @@ public sealed partial class Variable
     private Variable(Tensor value, bool requiresGrad, Node? creator)
     {
         Value = value;
-        RequiresGrad = requiresGrad;
         Creator = creator;
+        RequiresGrad = requiresGrad;
     }
 
     /// <summary>The value.</summary>
@@ -26,8 +26,19 @@ public sealed partial class Variable
     /// <summary>Accumulated gradient of a leaf that requires one; null until the first backward pass reaches it.</summary>
     public Tensor? Grad { get; private set; }
 
-    /// <summary>Whether gradients flow to or through this variable.</summary>
-    public bool RequiresGrad { get; }
+    /// <summary>
+    /// Whether gradients flow to or through this variable. Leaves may be frozen or unfrozen (as PyTorch's
+    /// requires_grad_); an operation's result keeps what it was recorded with.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get;
+        set
+        {
+            if (!IsLeaf) throw new InvalidOperationException("Only leaf variables can be frozen or unfrozen.");
+            field = value;
+        }
+    }
 
     /// <summary>Whether this variable was created by the user rather than by an operation.</summary>
     public bool IsLeaf => Creator is null;

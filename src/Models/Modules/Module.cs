@@ -61,6 +61,16 @@ public abstract class Module
     /// <summary>Number of trainable scalars.</summary>
     public long ParameterCount => Parameters().Sum(p => (long)p.Value.ElementCount);
 
+    /// <summary>Stops (or restarts) gradient computation for every parameter, e.g. to train a controller on a frozen backbone.</summary>
+    public void SetTrainable(bool trainable)
+    {
+        foreach (var p in Parameters())
+        {
+            p.RequiresGrad = trainable;
+            if (!trainable) p.ZeroGrad();
+        }
+    }
+
     /// <summary>Clears every parameter's gradient.</summary>
     public void ZeroGrad()
     {
