@@ -13,11 +13,13 @@ namespace NativeDance.Autograd;
 /// loss.Backward();              // w.Grad == 2 * w</code></example>
 public sealed partial class Variable
 {
+    private bool _requiresGrad;
+
     private Variable(Tensor value, bool requiresGrad, Node? creator)
     {
         Value = value;
         Creator = creator;
-        RequiresGrad = requiresGrad;
+        _requiresGrad = requiresGrad;
     }
 
     /// <summary>The value.</summary>
@@ -32,11 +34,11 @@ public sealed partial class Variable
     /// </summary>
     public bool RequiresGrad
     {
-        get;
+        get => _requiresGrad;
         set
         {
             if (!IsLeaf) throw new InvalidOperationException("Only leaf variables can be frozen or unfrozen.");
-            field = value;
+            _requiresGrad = value;
         }
     }
 

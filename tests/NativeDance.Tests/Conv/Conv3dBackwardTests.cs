@@ -5,6 +5,7 @@ using NativeDance.Tests.Testing;
 
 namespace NativeDance.Tests.Conv;
 
+[Collection(nameof(NativeDance.Tests.Gemm.KernelSettings))]
 public class Conv3dBackwardTests
 {
     /// <summary>fp32 kernels against the double reference: sums of up to ~1000 products stay far below this.</summary>

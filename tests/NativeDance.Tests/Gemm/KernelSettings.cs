@@ -4,7 +4,7 @@ using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tests.Gemm;
 
-/// <summary>Tests that set the process-wide thread count run alone, so each really runs with the count it sets.</summary>
+/// <summary>Tests that set the process-wide thread count or SIMD width, or need them fixed, run alone, so each really runs with the settings it expects.</summary>
 [CollectionDefinition(nameof(KernelSettings), DisableParallelization = true)]
 public sealed class KernelSettings
 {

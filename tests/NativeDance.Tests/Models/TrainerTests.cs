@@ -7,6 +7,8 @@ using NativeDance.Models.Zoo;
 
 namespace NativeDance.Tests.Models;
 
+// Bit-exact resumption needs the thread count and SIMD width to stay fixed across both runs.
+[Collection(nameof(NativeDance.Tests.Gemm.KernelSettings))]
 public sealed class TrainerTests : IDisposable
 {
     private static readonly ClipSpec Spec = new(8, 16, 16, 3);

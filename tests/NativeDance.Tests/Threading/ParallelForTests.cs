@@ -2,6 +2,7 @@ using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tests.Threading;
 
+[Collection(nameof(NativeDance.Tests.Gemm.KernelSettings))]
 public class ParallelForTests
 {
     private unsafe struct SquareInto : IParallelBody
