@@ -18,7 +18,21 @@ public static class Evaluator
     public static EvaluationResult Evaluate(Module model, ClipLoader loader, int classes, CancellationToken cancellationToken = default)
     {
         bool wasTraining = model.IsTraining;
-        model.Eval();
+        try
+        {
+            return Evaluate(new ClassificationObjective(model), loader, classes, cancellationToken);
+        }
+        finally
+        {
+            if (wasTraining) model.Train();
+            else model.Eval();
+        }
+    }
+
+    /// <summary>Evaluates an objective's predictions (e.g. a gated network) on every clip <paramref name="loader"/> yields for epoch 0.</summary>
+    public static EvaluationResult Evaluate(ITrainingObjective objective, ClipLoader loader, int classes, CancellationToken cancellationToken = default)
+    {
+        objective.SetTraining(false);
         var confusion = new int[classes, classes];
         int correct = 0, total = 0;
         try
@@ -28,7 +42,7 @@ public static class Evaluator
             {
                 if (batch.Count == 0) continue;
                 using var scope = new GraphScope();
-                var logits = model.Forward(Variable.Constant(batch.Clips)).Value;
+                var logits = objective.Predict(Variable.Constant(batch.Clips)).Value;
                 for (int i = 0; i < batch.Count; i++)
                 {
                     int predicted = ArgMax(logits, i);
@@ -40,7 +54,7 @@ public static class Evaluator
         }
         finally
         {
-            if (wasTraining) model.Train();
+            objective.SetTraining(true);
         }
         return new EvaluationResult(total == 0 ? double.NaN : (double)correct / total, confusion, total);
     }

@@ -16,7 +16,7 @@ namespace NativeDance.Models.Training;
 /// var history = trainer.Run(resume: true);</code></example>
 public sealed class Trainer
 {
-    private readonly Module _model;
+    private readonly ITrainingObjective _objective;
     private readonly ClipLoader _train;
     private readonly ClipLoader? _validation;
     private readonly int _classes;
@@ -24,22 +24,30 @@ public sealed class Trainer
     private readonly Optimizer _optimizer;
     private readonly ILearningRateSchedule _schedule;
     private readonly IReadOnlyDictionary<string, string> _metadata;
+    private readonly long _totalSteps;
 
-    /// <summary>Prepares a run; <paramref name="metadata"/> is stored in every checkpoint (architecture, dataset...).</summary>
+    /// <summary>Prepares plain classification training of <paramref name="model"/>; <paramref name="metadata"/> is stored in every checkpoint.</summary>
     public Trainer(Module model, ClipLoader train, ClipLoader? validation, int classes, TrainingOptions options, IReadOnlyDictionary<string, string>? metadata = null)
+        : this(new ClassificationObjective(model, options.LabelSmoothing), train, validation, classes, options, metadata)
+    {
+    }
+
+    /// <summary>Prepares a run of any objective; <paramref name="metadata"/> is stored in every checkpoint.</summary>
+    public Trainer(ITrainingObjective objective, ClipLoader train, ClipLoader? validation, int classes, TrainingOptions options, IReadOnlyDictionary<string, string>? metadata = null)
     {
         options.Validate();
-        _model = model;
+        _objective = objective;
         _train = train;
         _validation = validation;
         _classes = classes;
         _options = options;
         _metadata = metadata ?? new Dictionary<string, string>();
-        var parameters = model.Parameters().ToList();
+        var parameters = objective.Trained.Parameters().Where(p => p.RequiresGrad).ToList();
         _optimizer = options.Optimizer == "adamw"
             ? new AdamW(parameters, options.LearningRate, weightDecay: options.WeightDecay)
             : new Sgd(parameters, options.LearningRate, options.Momentum, options.WeightDecay, nesterov: options.Momentum > 0);
         long totalSteps = (long)options.Epochs * train.StepsPerEpoch;
+        _totalSteps = Math.Max(1, totalSteps);
         ILearningRateSchedule schedule = options.Schedule switch
         {
             "cosine" => new CosineSchedule(options.LearningRate, totalSteps),
@@ -62,12 +70,12 @@ public sealed class Trainer
     public IReadOnlyList<EpochSummary> Run(bool resume, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_options.OutputDirectory);
-        ResumedFromEpoch = resume ? TrainingCheckpoint.Restore(_options.OutputDirectory, _model, _optimizer) : 0;
+        ResumedFromEpoch = resume ? TrainingCheckpoint.Restore(_options.OutputDirectory, _objective.Trained, _optimizer) : 0;
         var history = new List<EpochSummary>();
         for (int epoch = ResumedFromEpoch + 1; epoch <= _options.Epochs; epoch++)
         {
             var summary = RunEpoch(epoch, cancellationToken);
-            TrainingCheckpoint.Save(_options.OutputDirectory, epoch, _model, _optimizer, _metadata);
+            TrainingCheckpoint.Save(_options.OutputDirectory, epoch, _objective.Trained, _optimizer, _metadata);
             history.Add(summary);
             AppendHistory(summary);
             EpochCompleted?.Invoke(summary);
@@ -77,7 +85,7 @@ public sealed class Trainer
 
     private EpochSummary RunEpoch(int epoch, CancellationToken cancellationToken)
     {
-        _model.Train();
+        _objective.SetTraining(true);
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
         int correct = 0, seen = 0, steps = 0;
@@ -86,11 +94,11 @@ public sealed class Trainer
         {
             if (batch.Count == 0) continue;
             _optimizer.LearningRate = _schedule.At(_optimizer.StepCount);
+            _objective.SetProgress((double)_optimizer.StepCount / _totalSteps);
             using (var scope = new GraphScope())
             {
-                var logits = _model.Forward(Variable.Constant(batch.Clips));
                 var labels = batch.Labels.ToArray();
-                var loss = Functional.CrossEntropy(logits, labels, _options.LabelSmoothing);
+                var loss = _objective.Loss(Variable.Constant(batch.Clips), labels, out var logits);
                 _optimizer.ZeroGrad();
                 loss.Backward();
                 _optimizer.Step();
@@ -105,7 +113,7 @@ public sealed class Trainer
             StepCompleted?.Invoke(new StepProgress(epoch, steps, _train.StepsPerEpoch, lossSum / seen, (double)correct / seen, rate, remaining));
         }
         double trainSeconds = clock.Elapsed.TotalSeconds;
-        double validation = _validation is null ? double.NaN : Evaluator.Evaluate(_model, _validation, _classes, cancellationToken).Accuracy;
+        double validation = _validation is null ? double.NaN : Evaluator.Evaluate(_objective, _validation, _classes, cancellationToken).Accuracy;
         return new EpochSummary(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), validation,
             seen / Math.Max(1e-9, trainSeconds), clock.Elapsed.TotalSeconds, _optimizer.LearningRate);
     }
