@@ -1,0 +1,125 @@
+using NativeDance.Autograd;
+using NativeDance.Models.Layers;
+using NativeDance.Models.Modules;
+using NativeDance.Tensors;
+
+namespace NativeDance.Pruning.Dance;
+
+/// <summary>What one gated forward pass kept, per gate and per clip.</summary>
+/// <param name="Gate">Gate index.</param>
+/// <param name="FrameKeep">Kept frames / frames, per clip.</param>
+/// <param name="ChannelKeep">Kept channels / channels, per clip.</param>
+/// <param name="FeatureKeep">Non-zero kept elements / elements of the kept frames and channels, per clip.</param>
+/// <param name="MacFraction">Executed MACs of the gated conv / its dense executed MACs, per clip.</param>
+public sealed record GateRecord(int Gate, float[] FrameKeep, float[] ChannelKeep, float[] FeatureKeep, float[] MacFraction);
+
+/// <summary>
+/// Runs a gated network with a controller: stem -> A_1 -> features -> multipliers k (times the calibration scale) ->
+/// the rest of the network with every gate masking its conv input. Collects the per-gate MAC fractions (differentiable)
+/// and what each gate kept, and turns them into the whole network's executed-MAC ratio R(x).
+/// </summary>
+public sealed class GatedForward : IActivationInterceptor
+{
+    private readonly Module _network;
+    private readonly IGatedNetwork _gated;
+    private readonly AapController _controller;
+    private readonly Dictionary<int, GateGeometry> _geometries = [];
+    private readonly List<(int Gate, Variable Fraction)> _fractions = [];
+    private readonly List<GateRecord> _records = [];
+    private Variable? _multipliers;
+    private float _temperature = 1f;
+    private double _totalMacs;
+
+    /// <summary>Binds a gated network and its controller.</summary>
+    public GatedForward(Module network, AapController controller)
+    {
+        _gated = network as IGatedNetwork ?? throw new ArgumentException($"{network.GetType().Name} has no activation gates.", nameof(network));
+        if (controller.Gates != _gated.Gates.Count)
+            throw new ArgumentException($"The controller drives {controller.Gates} gates but the network has {_gated.Gates.Count}: it was trained for another model.", nameof(controller));
+        _network = network;
+        _controller = controller;
+    }
+
+    /// <summary>The calibration scale s multiplying every k at deployment.</summary>
+    public float Scale { get; set; } = 1f;
+
+    /// <summary>The per-gate records of the last pass.</summary>
+    public IReadOnlyList<GateRecord> Records => _records;
+
+    /// <summary>Geometry of every gate seen so far, by index.</summary>
+    public IReadOnlyDictionary<int, GateGeometry> Geometries => _geometries;
+
+    /// <summary>Conventional dense MACs of every conv of the network for one clip.</summary>
+    public double TotalMacs => _totalMacs;
+
+    /// <summary>
+    /// The gated logits; <paramref name="macRatio"/> is R(x) [N]: executed MACs of all convs (ungated ones dense) over dense MACs.
+    /// The stem is frozen: no graph is recorded through it.
+    /// </summary>
+    public Variable Run(Variable clips, float surrogateTemperature, out Variable macRatio)
+    {
+        if (_totalMacs == 0) _totalMacs = DenseConvMacs(clips.Shape);
+        _temperature = surrogateTemperature;
+        Variable firstActivation;
+        using (GradMode.NoGrad()) firstActivation = _gated.ForwardStem(clips);
+        var features = GraphScope.Track(ControllerFeatures.Compute(firstActivation.Value));
+        _multipliers = _controller.Forward(Variable.Constant(features));
+        if (Scale != 1f) _multipliers = _multipliers * Scale;
+        _fractions.Clear();
+        _records.Clear();
+        Variable logits;
+        using (ActivationGate.Intercept(this)) logits = _gated.ForwardRest(Variable.Constant(firstActivation.Value));
+        macRatio = MacRatio();
+        return logits;
+    }
+
+    /// <inheritdoc />
+    public Variable OnActivation(ActivationGate gate, Variable activation)
+    {
+        if (!_geometries.TryGetValue(gate.Index, out var geometry))
+        {
+            var s = activation.Shape;
+            geometry = _geometries[gate.Index] = GateGeometry.For(gate, new Shape(1, s[1], s[2], s[3], s[4]));
+        }
+        var k = Functional.Slice(_multipliers!, 1, 3 * gate.Index, 3);
+        var (masked, fraction, state) = GateMasking.Apply(activation, k, geometry, _temperature);
+        _fractions.Add((gate.Index, fraction));
+        _records.Add(Record(gate.Index, state, activation.Shape, fraction.Value));
+        return masked;
+    }
+
+    /// <summary>(dense MACs of ungated convs + sum over gates of dense MACs * fraction) / all dense conv MACs.</summary>
+    private Variable MacRatio()
+    {
+        double gatedDense = _fractions.Sum(f => (double)_geometries[f.Gate].DenseMacs);
+        int n = _fractions[0].Fraction.Shape[0];
+        var ratio = Variable.Constant(GraphScope.Track(Tensor.Full(new Shape(n), (float)((_totalMacs - gatedDense) / _totalMacs))));
+        foreach (var (gate, fraction) in _fractions)
+            ratio = ratio + fraction * (float)(_geometries[gate].DenseMacs / _totalMacs);
+        return ratio;
+    }
+
+    private double DenseConvMacs(Shape clips)
+    {
+        var costs = new List<LayerCost>();
+        _network.InferShape(new Shape(1, clips[1], clips[2], clips[3], clips[4]), costs);
+        return costs.Where(c => c.Kind == nameof(Models.Layers.Conv3d)).Sum(c => (double)c.Macs);
+    }
+
+    private static GateRecord Record(int gate, GateMasking state, Shape shape, Tensor fraction)
+    {
+        int n = shape[0], pixels = shape[2] * shape[3];
+        var frames = new float[n];
+        var channels = new float[n];
+        var features = new float[n];
+        for (int s = 0; s < n; s++)
+        {
+            var m = state.Masks[s];
+            frames[s] = (float)m.KeptFrames / shape[1];
+            channels[s] = (float)m.KeptChannels / shape[4];
+            double region = (double)m.KeptFrames * m.KeptChannels * pixels;
+            features[s] = region == 0 ? 0f : (float)(m.KeptFeatures / region);
+        }
+        return new GateRecord(gate, frames, channels, features, fraction.ToArray());
+    }
+}
