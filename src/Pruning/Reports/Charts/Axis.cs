@@ -30,9 +30,9 @@ internal sealed class Axis
 
     /// <summary>
     /// A numeric axis covering [<paramref name="dataMin"/>, <paramref name="dataMax"/>] with nice bounds, unless
-    /// <paramref name="fixedMin"/> or <paramref name="fixedMax"/> pin a bound.
+    /// <paramref name="fixedMin"/> or <paramref name="fixedMax"/> pin a bound; about <paramref name="maxTicks"/> ticks at most.
     /// </summary>
-    public static Axis Numeric(double dataMin, double dataMax, bool log, double? fixedMin, double? fixedMax, string name)
+    public static Axis Numeric(double dataMin, double dataMax, bool log, double? fixedMin, double? fixedMax, string name, int maxTicks)
     {
         double min = fixedMin ?? dataMin, max = fixedMax ?? dataMax;
         if (fixedMin.HasValue && fixedMax.HasValue && !(fixedMin < fixedMax))
@@ -52,13 +52,13 @@ internal sealed class Axis
         string[] labels;
         if (log)
         {
-            (lo, hi, ticks) = NiceTicks.Log(min, max);
+            (lo, hi, ticks) = NiceTicks.Log(min, max, maxTicks);
             labels = ticks.Select(NiceTicks.FormatValue).ToArray();
         }
         else
         {
             double step;
-            (lo, hi, step, ticks) = NiceTicks.Linear(min, max);
+            (lo, hi, step, ticks) = NiceTicks.Linear(min, max, maxTicks);
             labels = NiceTicks.FormatLinear(ticks, step);
         }
         lo = fixedMin ?? lo;

@@ -41,9 +41,9 @@ public sealed class BarChart : Chart
         return this;
     }
 
-    private protected override Axis BuildXAxis() => Axis.Categories(_categories);
+    private protected override Axis BuildXAxis(int maxTicks) => Axis.Categories(_categories);
 
-    private protected override Axis BuildYAxis()
+    private protected override Axis BuildYAxis(int maxTicks)
     {
         if (_series.Count == 0)
             throw new InvalidOperationException("The bar chart has no series: call AddSeries before rendering.");
@@ -51,12 +51,12 @@ public sealed class BarChart : Chart
         if (LogY)
         {
             var (logMin, logMax) = PaddedRange(values, log: true, 0.05, "y");
-            return Axis.Numeric(logMin, logMax, log: true, YMin, YMax, "y");
+            return Axis.Numeric(logMin, logMax, log: true, YMin, YMax, "y", maxTicks);
         }
         // Bars grow from zero, so the axis keeps zero as a bound and pads only the side(s) the bars reach into.
         var (lo, hi) = PaddedRange(values.Append(0), log: false, 0.04, "y");
         double min = values.Where(double.IsFinite).Min(), max = values.Where(double.IsFinite).Max();
-        return Axis.Numeric(min < 0 ? lo : 0, max > 0 ? hi : 0, log: false, YMin, YMax, "y");
+        return Axis.Numeric(min < 0 ? lo : 0, max > 0 ? hi : 0, log: false, YMin, YMax, "y", maxTicks);
     }
 
     private protected override IReadOnlyList<LegendEntry> LegendEntries() =>

@@ -54,18 +54,29 @@ public abstract class Chart
     {
         if (Width < 200 || Height < 150)
             throw new ArgumentException($"Chart size {Width}x{Height} is too small: it needs at least 200x150 pixels.");
-        Axis x = BuildXAxis(), y = BuildYAxis();
+        Axis y = BuildYAxis(maxTicks: Math.Clamp((Height - 150) / 45, 2, 10));
         IReadOnlyList<LegendEntry> legend = LegendEntries();
         var canvas = new Canvas(Width, Height, Rgb.White);
 
         int textHeight = BitmapFont.Ascent * TextScale;
         int yTickWidth = y.Labels.Select(l => BitmapFont.MeasureWidth(l, TextScale)).DefaultIfEmpty(0).Max();
         int legendWidth = legend.Count == 0 ? 0 : legend.Max(e => BitmapFont.MeasureWidth(e.Name, TextScale)) + LegendSample + 3 * 8;
-        int lastXLabelHalf = x.Labels.Count == 0 ? 0 : BitmapFont.MeasureWidth(x.Labels[^1], TextScale) / 2;
-
         double top = Pad + (Title.Length > 0 ? BitmapFont.Ascent * TitleScale + Pad : textHeight / 2);
         double left = Pad + (YLabel.Length > 0 ? textHeight + Pad : 0) + yTickWidth + TickLength + 6;
-        double right = Width - Pad - Math.Max(lastXLabelHalf, legendWidth > 0 ? legendWidth + Pad : 0);
+
+        // Fewer x ticks until neighbouring labels no longer collide.
+        Axis x;
+        double right;
+        int xTicks = Math.Clamp((Width - 200) / 70, 2, 10);
+        while (true)
+        {
+            x = BuildXAxis(xTicks);
+            int lastXLabelHalf = x.Labels.Count == 0 ? 0 : BitmapFont.MeasureWidth(x.Labels[^1], TextScale) / 2;
+            right = Width - Pad - Math.Max(lastXLabelHalf, legendWidth > 0 ? legendWidth + Pad : 0);
+            if (x.IsCategorical || xTicks == 2 || !XLabelsCollide(x, right - left))
+                break;
+            xTicks--;
+        }
         double slot = x.IsCategorical ? (right - left) / x.Labels.Count : double.MaxValue;
         bool verticalXLabels = x.IsCategorical && x.Labels.Any(l => BitmapFont.MeasureWidth(l, TextScale) > slot - 10);
         int xTickHeight = verticalXLabels ? x.Labels.Max(l => BitmapFont.MeasureWidth(l, TextScale)) : textHeight;
@@ -88,9 +99,9 @@ public abstract class Chart
     /// <summary>Renders the chart and writes it as a PNG file, atomically (temporary file, then rename).</summary>
     public void SavePng(string path) => Render().SavePng(path);
 
-    private protected abstract Axis BuildXAxis();
+    private protected abstract Axis BuildXAxis(int maxTicks);
 
-    private protected abstract Axis BuildYAxis();
+    private protected abstract Axis BuildYAxis(int maxTicks);
 
     private protected abstract IReadOnlyList<LegendEntry> LegendEntries();
 
@@ -124,6 +135,18 @@ public abstract class Chart
         double span = max - min;
         // Padding never pushes non-negative data (counts, MACs, magnitudes) below zero.
         return (min >= 0 ? Math.Max(0, min - span * margin) : min - span * margin, max + span * margin);
+    }
+
+    private static bool XLabelsCollide(Axis x, double plotWidth)
+    {
+        for (int i = 1; i < x.Ticks.Count; i++)
+        {
+            double distance = (x.Fraction(x.Ticks[i]) - x.Fraction(x.Ticks[i - 1])) * plotWidth;
+            double halfWidths = (BitmapFont.MeasureWidth(x.Labels[i - 1], TextScale) + BitmapFont.MeasureWidth(x.Labels[i], TextScale)) / 2.0;
+            if (distance < halfWidths + 12)
+                return true;
+        }
+        return false;
     }
 
     private void DrawGridAndTicks(PlotArea plot, bool verticalXLabels)

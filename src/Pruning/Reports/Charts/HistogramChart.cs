@@ -50,22 +50,22 @@ public sealed class HistogramChart : XYChart
         return this;
     }
 
-    private protected override Axis BuildXAxis()
+    private protected override Axis BuildXAxis(int maxTicks)
     {
         double[] edges = Edges();
         var (min, max) = PaddedRange(_markers.Select(m => m.X).Append(edges[0]).Append(edges[^1]), LogX, 0, "x");
-        return Axis.Numeric(min, max, LogX, XMin, XMax, "x");
+        return Axis.Numeric(min, max, LogX, XMin, XMax, "x", maxTicks);
     }
 
-    private protected override Axis BuildYAxis()
+    private protected override Axis BuildYAxis(int maxTicks)
     {
         double[] heights = Heights(Edges()).SelectMany(h => h).ToArray();
         if (LogY)
         {
             var (min, max) = PaddedRange(heights, log: true, 0.05, "y");
-            return Axis.Numeric(min, max, log: true, YMin, YMax, "y");
+            return Axis.Numeric(min, max, log: true, YMin, YMax, "y", maxTicks);
         }
-        return Axis.Numeric(0, heights.Max() * 1.05, log: false, YMin ?? 0, YMax, "y");
+        return Axis.Numeric(0, heights.Max() * 1.05, log: false, YMin ?? 0, YMax, "y", maxTicks);
     }
 
     private protected override IReadOnlyList<LegendEntry> LegendEntries() =>

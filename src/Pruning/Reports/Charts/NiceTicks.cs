@@ -31,9 +31,9 @@ internal static class NiceTicks
 
     /// <summary>
     /// Logarithmic ticks for positive data: bounds rounded outwards to 1, 2 or 5 times a power of ten; ticks at every
-    /// decade (thinned to at most about 8), plus the 2 and 5 multiples when the range spans fewer than three decades.
+    /// decade (thinned to at most about <paramref name="maxTicks"/>), plus the 2 and 5 multiples when those fit the tick budget.
     /// </summary>
-    public static (double Lo, double Hi, double[] Ticks) Log(double min, double max)
+    public static (double Lo, double Hi, double[] Ticks) Log(double min, double max, int maxTicks = 8)
     {
         CheckRange(min, max);
         if (min <= 0)
@@ -43,8 +43,8 @@ internal static class NiceTicks
             (lo, hi) = (RoundToMantissa(lo * 0.99, up: false), RoundToMantissa(hi * 1.01, up: true));
         double decades = Math.Log10(hi / lo);
         int firstExp = (int)Math.Floor(Math.Log10(lo) + 1e-9), lastExp = (int)Math.Ceiling(Math.Log10(hi) - 1e-9);
-        bool withMultiples = decades < 3;
-        int stride = Math.Max(1, (int)Math.Ceiling(decades / 8));
+        bool withMultiples = 3 * decades <= maxTicks;
+        int stride = Math.Max(1, (int)Math.Ceiling(decades / Math.Max(1, maxTicks)));
         var ticks = new List<double>();
         for (int e = firstExp; e <= lastExp; e++)
         {

@@ -27,16 +27,16 @@ public sealed class ScatterChart : XYChart
         return this;
     }
 
-    private protected override Axis BuildXAxis()
+    private protected override Axis BuildXAxis(int maxTicks)
     {
         var (min, max) = PaddedRange(PlottablePoints().Select(p => p.X), LogX, 0.04, "x");
-        return Axis.Numeric(min, max, LogX, XMin, XMax, "x");
+        return Axis.Numeric(min, max, LogX, XMin, XMax, "x", maxTicks);
     }
 
-    private protected override Axis BuildYAxis()
+    private protected override Axis BuildYAxis(int maxTicks)
     {
         var (min, max) = PaddedRange(PlottablePoints().Select(p => p.Y), LogY, 0.06, "y");
-        return Axis.Numeric(min, max, LogY, YMin, YMax, "y");
+        return Axis.Numeric(min, max, LogY, YMin, YMax, "y", maxTicks);
     }
 
     private protected override IReadOnlyList<LegendEntry> LegendEntries() =>
