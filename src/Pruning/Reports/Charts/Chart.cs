@@ -61,6 +61,8 @@ public abstract class Chart
         int textHeight = BitmapFont.Ascent * TextScale;
         int yTickWidth = y.Labels.Select(l => BitmapFont.MeasureWidth(l, TextScale)).DefaultIfEmpty(0).Max();
         int legendWidth = legend.Count == 0 ? 0 : legend.Max(e => BitmapFont.MeasureWidth(e.Name, TextScale)) + LegendSample + 3 * 8;
+        // The legend sits right of the plot unless that would take more than two fifths of the width; then it overlays the plot.
+        bool legendOutside = legendWidth > 0 && legendWidth + Pad <= Width * 2 / 5;
         double top = Pad + (Title.Length > 0 ? BitmapFont.Ascent * TitleScale + Pad : textHeight / 2);
         double left = Pad + (YLabel.Length > 0 ? textHeight + Pad : 0) + yTickWidth + TickLength + 6;
 
@@ -72,7 +74,7 @@ public abstract class Chart
         {
             x = BuildXAxis(xTicks);
             int lastXLabelHalf = x.Labels.Count == 0 ? 0 : BitmapFont.MeasureWidth(x.Labels[^1], TextScale) / 2;
-            right = Width - Pad - Math.Max(lastXLabelHalf, legendWidth > 0 ? legendWidth + Pad : 0);
+            right = Width - Pad - Math.Max(lastXLabelHalf, legendOutside ? legendWidth + Pad : 0);
             if (x.IsCategorical || xTicks == 2 || !XLabelsCollide(x, right - left))
                 break;
             xTicks--;
@@ -92,7 +94,7 @@ public abstract class Chart
         DrawFrame(plot);
         DrawTitles(plot);
         if (legend.Count > 0)
-            DrawLegend(canvas, legend, (int)plot.Right + Pad, (int)plot.Top, legendWidth);
+            DrawLegend(canvas, legend, legendOutside ? (int)plot.Right + Pad : (int)plot.Right - legendWidth - 6, (int)plot.Top + (legendOutside ? 0 : 6), legendWidth);
         return (canvas, plot);
     }
 

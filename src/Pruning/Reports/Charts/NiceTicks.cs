@@ -60,7 +60,7 @@ internal static class NiceTicks
         return (lo, hi, ticks.ToArray());
     }
 
-    /// <summary>Labels for linear ticks with a shared number of decimals; values from 10^4 up get a k/M/G/T suffix.</summary>
+    /// <summary>Labels for linear ticks with a shared number of decimals; values from 10^4 up get a k/M/G/T suffix (zero stays "0").</summary>
     public static string[] FormatLinear(double[] ticks, double step)
     {
         double largest = ticks.Max(Math.Abs);
@@ -68,7 +68,7 @@ internal static class NiceTicks
         double divisor = Math.Pow(1000, group);
         int decimals = Math.Max(0, (int)Math.Ceiling(-Math.Log10(step / divisor) - 1e-9));
         string suffix = group == 0 ? "" : "kMGT"[group - 1].ToString();
-        return ticks.Select(v => (v / divisor).ToString("F" + decimals, CultureInfo.InvariantCulture) + suffix).ToArray();
+        return ticks.Select(v => group > 0 && v == 0 ? "0" : (v / divisor).ToString("F" + decimals, CultureInfo.InvariantCulture) + suffix).ToArray();
     }
 
     /// <summary>A short label for one value: k/M/G/T suffixes from 10^4 up, scientific notation below 10^-3.</summary>
