@@ -91,6 +91,16 @@ public class CanvasTests
     }
 
     [Fact]
+    public void FontHasADistinctGlyphForEveryPrintableAsciiCharacter()
+    {
+        var glyphs = Enumerable.Range(33, 94).Select(c => Convert.ToHexString(BitmapFont.Glyph((char)c))).ToArray();
+        Assert.All(glyphs, g => Assert.NotEqual(new string('0', 2 * BitmapFont.CellHeight), g));
+        Assert.Equal(glyphs.Length, glyphs.Distinct().Count());
+        Assert.Equal(BitmapFont.Glyph('?').ToArray(), BitmapFont.Glyph('\u00e9').ToArray());
+        Assert.All(glyphs, g => Assert.True(Convert.FromHexString(g).All(row => row < 1 << BitmapFont.GlyphWidth)));
+    }
+
+    [Fact]
     public void VerticalTextReadsUpwards()
     {
         var c = new Canvas(20, 20, Rgb.White);

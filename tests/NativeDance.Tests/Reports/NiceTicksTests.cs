@@ -71,6 +71,7 @@ public class NiceTicksTests
         Assert.Equal(["100M", "150M", "200M"], NiceTicks.FormatLinear([1e8, 1.5e8, 2e8], 5e7));
         Assert.Equal(["0", "5k", "10k", "15k"], NiceTicks.FormatLinear([0, 5000, 10000, 15000], 5000));
         Assert.Equal(["-5", "0", "5"], NiceTicks.FormatLinear([-5, 0, 5], 5));
+        Assert.Equal(["1e-9", "1.5e-9", "2e-9"], NiceTicks.FormatLinear([1e-9, 1.5e-9, 2e-9], 5e-10));
         Assert.Equal("2M", NiceTicks.FormatValue(2e6));
         Assert.Equal("1e-4", NiceTicks.FormatValue(1e-4));
         Assert.Equal("0.5", NiceTicks.FormatValue(0.5));

@@ -194,8 +194,9 @@ public abstract class Chart
         Canvas canvas = plot.Canvas;
         if (Title.Length > 0)
         {
-            int width = BitmapFont.MeasureWidth(Title, TitleScale);
-            canvas.DrawText(Title, (int)Math.Round(Math.Max(Pad, (Width - width) / 2.0)), Pad, Ink, TitleScale);
+            int scale = BitmapFont.MeasureWidth(Title, TitleScale) <= Width - 2 * Pad ? TitleScale : TextScale;
+            int width = BitmapFont.MeasureWidth(Title, scale);
+            canvas.DrawText(Title, (int)Math.Round(Math.Max(Pad, (Width - width) / 2.0)), Pad, Ink, scale);
         }
         if (XLabel.Length > 0)
         {

@@ -60,13 +60,18 @@ internal static class NiceTicks
         return (lo, hi, ticks.ToArray());
     }
 
-    /// <summary>Labels for linear ticks with a shared number of decimals; values from 10^4 up get a k/M/G/T suffix (zero stays "0").</summary>
+    /// <summary>
+    /// Labels for linear ticks with a shared number of decimals; values from 10^4 up get a k/M/G/T suffix (zero stays "0"),
+    /// and steps needing more than 4 decimals switch to <see cref="FormatValue"/>.
+    /// </summary>
     public static string[] FormatLinear(double[] ticks, double step)
     {
         double largest = ticks.Max(Math.Abs);
         int group = largest >= 1e4 ? Math.Min(4, (int)Math.Floor(Math.Log10(largest) / 3)) : 0;
         double divisor = Math.Pow(1000, group);
         int decimals = Math.Max(0, (int)Math.Ceiling(-Math.Log10(step / divisor) - 1e-9));
+        if (decimals > 4) // tiny steps read better in scientific notation than as runs of zeros
+            return ticks.Select(FormatValue).ToArray();
         string suffix = group == 0 ? "" : "kMGT"[group - 1].ToString();
         return ticks.Select(v => group > 0 && v == 0 ? "0" : (v / divisor).ToString("F" + decimals, CultureInfo.InvariantCulture) + suffix).ToArray();
     }
