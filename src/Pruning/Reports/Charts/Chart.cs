@@ -47,6 +47,7 @@ public abstract class Chart
 
     /// <summary>Draws the chart onto a new white canvas.</summary>
     /// <exception cref="InvalidOperationException">No data was added, or none of it can be placed on a logarithmic axis.</exception>
+    /// <exception cref="ArgumentException">The size is below 200x150, leaves no room for the plot, or a pinned axis range is empty.</exception>
     public Canvas Render() => RenderWithLayout().Canvas;
 
     /// <summary>Renders the chart and also returns where the data rectangle landed (tests use it to locate drawn marks).</summary>
