@@ -2,12 +2,23 @@ using BenchmarkDotNet.Running;
 using NativeDance.Bench;
 using NativeDance.Bench.Benchmarks;
 using NativeDance.Bench.Layers;
+using NativeDance.Bench.Training;
+
+string command = "dotnet run -c Release --project bench/NativeDance.Bench -- " + string.Join(' ', args);
+if (args is ["train", .. var trainArgs])
+{
+    var trainOptions = TrainBenchOptions.Parse(trainArgs);
+    if (trainOptions is null) return 2;
+    var report = TrainingBenchmark.Run(trainOptions);
+    foreach (string file in report.Write(trainOptions.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results"), command))
+        Console.WriteLine($"wrote {file}");
+    return 0;
+}
 
 var options = BenchOptions.Parse(args);
 if (options is null) return 2;
 BenchLayers.Select(options.Layers);
 string results = options.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results");
-string command = "dotnet run -c Release --project bench/NativeDance.Bench -- " + string.Join(' ', args);
 var config = BenchConfig.Create(options.Smoke, results, command);
 var summaries = BenchmarkRunner.Run(
     [typeof(GemmBenchmarks), typeof(Conv3dForwardBenchmarks), typeof(Conv3dBackwardBenchmarks)], config, options.BenchmarkDotNetArgs);
