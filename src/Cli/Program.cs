@@ -5,6 +5,7 @@ var root = new RootCommand("NativeDance: input-aware dynamic pruning of 3D CNNs 
 {
     TrainCommand.Create(),
     EvalCommand.Create(),
+    AvaCommand.Create(),
     BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,59 @@
+using NativeDance.Data;
+using NativeDance.Data.Loading;
+using NativeDance.Data.Transforms;
+using NativeDance.Models.Checkpoints;
+using NativeDance.Models.Modules;
+using NativeDance.Models.Zoo;
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Cli.Commands;
+
+/// <summary>The datasets, loaders and model a command works on, built once from the shared options.</summary>
+internal sealed class RunContext : IDisposable
+{
+    private readonly List<ClipLoader> _loaders = [];
+
+    public RunContext(RunOptions run, ConfigFile config)
+    {
+        Config = config;
+        ParallelFor.Threads = config.Get(run.Threads);
+        Request = run.DatasetRequest(config);
+        BatchSize = config.Get(run.BatchSize);
+        Size = config.Get(run.Size);
+        if (BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {BatchSize}.");
+    }
+
+    public ConfigFile Config { get; }
+    public DatasetRequest Request { get; }
+    public int BatchSize { get; }
+    public int Size { get; }
+
+    /// <summary>A split of the dataset.</summary>
+    public IClipDataset Open(DatasetSplit split) => DatasetCatalog.Open(Request, split);
+
+    /// <summary>A loader over <paramref name="data"/>: shuffled with random crops for training, in order with centre crops otherwise.</summary>
+    public ClipLoader Loader(IClipDataset data, bool training, int? size = null)
+    {
+        int s = size ?? Size;
+        var loader = new ClipLoader(data,
+            new ClipLoaderOptions { BatchSize = BatchSize, Seed = Request.Seed, Shuffle = training, DropLast = training, SkipUnreadableClips = true },
+            ClipTransformPipeline.Standard(data, s, s, training));
+        _loaders.Add(loader);
+        return loader;
+    }
+
+    /// <summary>Rebuilds the model recorded in a checkpoint written by dance train (or ava) and loads its weights.</summary>
+    public static (Module Model, ModelSpec Spec) LoadModel(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint not found: {path}");
+        var spec = CheckpointMetadata.ToSpec(ModelCheckpoint.ReadMetadata(path), path);
+        var model = ModelZoo.Create(spec);
+        ModelCheckpoint.Load(model, path);
+        return (model, spec);
+    }
+
+    public void Dispose()
+    {
+        foreach (var loader in _loaders) loader.Dispose();
+    }
+}
