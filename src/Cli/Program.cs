@@ -6,6 +6,7 @@ var root = new RootCommand("NativeDance: input-aware dynamic pruning of 3D CNNs 
     TrainCommand.Create(),
     EvalCommand.Create(),
     AvaCommand.Create(),
+    AapCommand.Create(),
     BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

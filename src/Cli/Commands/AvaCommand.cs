@@ -61,7 +61,7 @@ internal static class AvaCommand
             foreach (var (b, a) in before.Zip(after))
             {
                 string file = Path.Combine(outDir, $"magnitudes-{b.Conv.Replace('.', '-')}.png");
-                new HistogramChart { Title = $"|x| entering {b.Conv}", XLabel = "activation magnitude", YLabel = "clips share", LogY = true, Normalize = true, Bins = 60 }
+                new HistogramChart { Title = $"|x| entering {b.Conv}", XLabel = "activation magnitude", YLabel = "share of activations", LogY = true, Normalize = true, Bins = 60 }
                     .AddSeries("before AVA", b.Magnitudes.Select(v => (double)v).ToArray())
                     .AddSeries("after AVA", a.Magnitudes.Select(v => (double)v).ToArray())
                     .SavePng(file);
