@@ -1,3 +1,5 @@
+using NativeDance.Tensors.Ops;
+
 namespace NativeDance.Tensors.Conv;
 
 /// <summary>A size, stride, padding or dilation along the three spatio-temporal axes.</summary>
@@ -14,6 +16,20 @@ public readonly record struct Dims3(int T, int H, int W)
 
     /// <summary>Formats as <c>(t, h, w)</c>.</summary>
     public override string ToString() => $"({T}, {H}, {W})";
+
+    /// <summary>
+    /// Positions of a window of <paramref name="k"/> taps spaced <paramref name="dilation"/> apart, stepping <paramref name="stride"/>
+    /// over <paramref name="size"/> elements padded by <paramref name="pad"/> on both sides (convolution and pooling alike).
+    /// </summary>
+    /// <exception cref="ArgumentException">The window spans more than the padded input.</exception>
+    internal static int SlidingWindowOutput(int size, int k, int stride, int pad, int dilation, string axis)
+    {
+        long span = (long)dilation * (k - 1) + 1;
+        long padded = size + 2L * pad;
+        if (span > padded)
+            throw new ArgumentException($"Kernel {k} with dilation {dilation} spans {span} along {axis}, more than the padded input {size} + 2*{pad} = {padded}.");
+        return (int)((padded - span) / stride + 1);
+    }
 }
 
 /// <summary>
@@ -105,22 +121,22 @@ public readonly record struct Conv3dGeometry
         var s = stride ?? Dims3.Cube(1);
         var p = padding ?? Dims3.Cube(0);
         var d = dilation ?? Dims3.Cube(1);
-        Positive(batch, nameof(batch));
-        Positive(inChannels, nameof(inChannels));
-        Positive(outChannels, nameof(outChannels));
-        Positive(groups, nameof(groups));
-        PositiveAll(input, nameof(input));
-        PositiveAll(kernel, nameof(kernel));
-        PositiveAll(s, nameof(stride));
-        PositiveAll(d, nameof(dilation));
+        OpsArguments.Positive(batch, nameof(batch));
+        OpsArguments.Positive(inChannels, nameof(inChannels));
+        OpsArguments.Positive(outChannels, nameof(outChannels));
+        OpsArguments.Positive(groups, nameof(groups));
+        OpsArguments.PositiveAll(input, nameof(input));
+        OpsArguments.PositiveAll(kernel, nameof(kernel));
+        OpsArguments.PositiveAll(s, nameof(stride));
+        OpsArguments.PositiveAll(d, nameof(dilation));
         if (p.T < 0 || p.H < 0 || p.W < 0)
             throw new ArgumentException($"Padding {p} must not be negative.", nameof(padding));
         if (inChannels % groups != 0 || outChannels % groups != 0)
             throw new ArgumentException($"Groups {groups} must divide both input channels {inChannels} and output channels {outChannels}.", nameof(groups));
         var output = new Dims3(
-            OutputSize(input.T, kernel.T, s.T, p.T, d.T, "T"),
-            OutputSize(input.H, kernel.H, s.H, p.H, d.H, "H"),
-            OutputSize(input.W, kernel.W, s.W, p.W, d.W, "W"));
+            Dims3.SlidingWindowOutput(input.T, kernel.T, s.T, p.T, d.T, "T"),
+            Dims3.SlidingWindowOutput(input.H, kernel.H, s.H, p.H, d.H, "H"),
+            Dims3.SlidingWindowOutput(input.W, kernel.W, s.W, p.W, d.W, "W"));
         var g = new Conv3dGeometry(batch, inChannels, input, outChannels, kernel, s, p, d, groups, output);
         _ = g.InputLength + g.OutputLength + g.WeightLength; // overflow check
         return g;
@@ -137,24 +153,4 @@ public readonly record struct Conv3dGeometry
     /// <summary>A one-line description of the convolution.</summary>
     public override string ToString() =>
         $"N={Batch} {InChannels}->{OutChannels} in {Input} kernel {Kernel} stride {Stride} pad {Padding} dilation {Dilation} groups {Groups} out {Output}";
-
-    private static int OutputSize(int size, int k, int stride, int pad, int dilation, string axis)
-    {
-        long span = (long)dilation * (k - 1) + 1;
-        long padded = size + 2L * pad;
-        if (span > padded)
-            throw new ArgumentException($"Kernel {k} with dilation {dilation} spans {span} along {axis}, more than the padded input {size} + 2*{pad} = {padded}.");
-        return (int)((padded - span) / stride + 1);
-    }
-
-    private static void Positive(int value, string name)
-    {
-        if (value <= 0) throw new ArgumentException($"{name} must be positive, got {value}.", name);
-    }
-
-    private static void PositiveAll(Dims3 value, string name)
-    {
-        if (value.T <= 0 || value.H <= 0 || value.W <= 0)
-            throw new ArgumentException($"{name} must be positive along every axis, got {value}.", name);
-    }
 }

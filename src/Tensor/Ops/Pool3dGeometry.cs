@@ -78,9 +78,9 @@ public readonly record struct Pool3dGeometry
         if (2 * p.T > kernel.T || 2 * p.H > kernel.H || 2 * p.W > kernel.W)
             throw new ArgumentException($"Padding {p} must be at most half the kernel {kernel}.", nameof(padding));
         var output = new Dims3(
-            OutputSize(input.T, kernel.T, s.T, p.T, d.T, "T"),
-            OutputSize(input.H, kernel.H, s.H, p.H, d.H, "H"),
-            OutputSize(input.W, kernel.W, s.W, p.W, d.W, "W"));
+            Dims3.SlidingWindowOutput(input.T, kernel.T, s.T, p.T, d.T, "T"),
+            Dims3.SlidingWindowOutput(input.H, kernel.H, s.H, p.H, d.H, "H"),
+            Dims3.SlidingWindowOutput(input.W, kernel.W, s.W, p.W, d.W, "W"));
         var g = new Pool3dGeometry(batch, channels, input, kernel, s, p, d, output);
         _ = g.InputLength + g.OutputLength; // overflow check
         return g;
@@ -104,14 +104,5 @@ public readonly record struct Pool3dGeometry
         if (offset < 0 || offset % Stride.T != 0) return -1;
         int frame = offset / Stride.T;
         return frame < Output.T ? frame : -1;
-    }
-
-    private static int OutputSize(int size, int k, int stride, int pad, int dilation, string axis)
-    {
-        long span = (long)dilation * (k - 1) + 1;
-        long padded = size + 2L * pad;
-        if (span > padded)
-            throw new ArgumentException($"Kernel {k} with dilation {dilation} spans {span} along {axis}, more than the padded input {size} + 2*{pad} = {padded}.");
-        return (int)((padded - span) / stride + 1);
     }
 }
