@@ -1,0 +1,115 @@
+using NativeDance.Tensors.Gemm;
+
+namespace NativeDance.Tensors.Conv;
+
+/// <summary>
+/// The work of a gated convolution computed from its masks alone, independently of the kernels: what MAC-budget
+/// accounting charges and what tests hold the kernels' own <see cref="ConvWorkCounters"/> to. Counted from the
+/// input's side: each kept input element reaches (taps x output pixels) = rT(t) * rH(h) * rW(w) output pixels, with
+/// r along each axis the number of (kernel offset, output position) pairs that land on that input position.
+/// </summary>
+public static class GatedConvCost
+{
+    /// <summary>
+    /// Work of <see cref="SparseInputConv3d.Forward"/>: every non-zero kept input element times every output pixel it
+    /// reaches times Cout multiply-adds, each loading its weight; the kept input elements read once by the compaction
+    /// and the compacted (offset, value) entries, 8 bytes each, read once per output pixel reached per pass over Cout;
+    /// every output written once.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input's length does not match the geometry, or the mask does not fit it.</exception>
+    public static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input) =>
+        SparseInput(g, mask, input, LanesOf(SimdDispatch.Width));
+
+    /// <summary>
+    /// Work of the dense path of <see cref="GatedConv3d"/> (the engine's masked conv, zeros multiplied like any value):
+    /// every kept input element times every output pixel it reaches times Cout multiply-adds; each kept input element,
+    /// each kept weight and each output touched once. The dense kernel is not instrumented; these are the figures of
+    /// the compacted problem it solves.
+    /// </summary>
+    /// <exception cref="ArgumentException">The mask does not fit the geometry.</exception>
+    public static ConvWorkCounters DenseCompacted(in Conv3dGeometry g, Conv3dInputMask? mask)
+    {
+        mask?.RequireFits(g);
+        var (reachT, reachH, reachW) = Reach(g);
+        long keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
+        long reachFrames = 0, keptFrames = 0;
+        for (int t = 0; t < g.Input.T; t++)
+        {
+            if (!Kept(mask, t)) continue;
+            reachFrames += reachT[t];
+            keptFrames++;
+        }
+        long macs = g.Batch * reachFrames * reachH.Sum() * reachW.Sum() * keptChannels * g.OutChannels;
+        return new ConvWorkCounters
+        {
+            Macs = macs,
+            ActivationBytesRead = g.Batch * keptFrames * g.Input.H * g.Input.W * keptChannels * sizeof(float),
+            WeightBytesRead = g.Kernel.Volume * keptChannels * g.OutChannels * sizeof(float),
+            OutputBytesWritten = (long)g.OutputLength * sizeof(float),
+        };
+    }
+
+    /// <summary><see cref="SparseInput(in Conv3dGeometry, Conv3dInputMask?, ReadOnlySpan{float})"/> for a kernel running with <paramref name="lanes"/> floats per vector.</summary>
+    internal static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input, int lanes)
+    {
+        if (input.Length != g.InputLength) g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
+        mask?.RequireFits(g);
+        var (reachT, reachH, reachW) = Reach(g);
+        var channels = mask?.KeptChannels ?? Enumerable.Range(0, g.InChannels).ToArray();
+        long reachedNonZeros = 0, keptElements = 0;
+        for (int n = 0; n < g.Batch; n++)
+        for (int t = 0; t < g.Input.T; t++)
+        {
+            if (!Kept(mask, t)) continue;
+            for (int h = 0; h < g.Input.H; h++)
+            for (int w = 0; w < g.Input.W; w++)
+            {
+                int pixel = (((n * g.Input.T + t) * g.Input.H + h) * g.Input.W + w) * g.InChannels;
+                long nonZeros = 0;
+                foreach (int c in channels) nonZeros += input[pixel + c] != 0f ? 1 : 0;
+                reachedNonZeros += nonZeros * reachT[t] * reachH[h] * reachW[w];
+                keptElements += channels.Length;
+            }
+        }
+        // Passes over Cout: blocks of 8 vectors, then single vectors, then one pass for the remaining lanes.
+        int block = 8 * lanes, cout = g.OutChannels;
+        int passes = cout / block + cout % block / lanes + (cout % lanes == 0 ? 0 : 1);
+        long macs = reachedNonZeros * cout;
+        return new ConvWorkCounters
+        {
+            Macs = macs,
+            ActivationBytesRead = keptElements * sizeof(float) + reachedNonZeros * passes * 8L,
+            WeightBytesRead = macs * sizeof(float),
+            OutputBytesWritten = (long)g.OutputLength * sizeof(float),
+        };
+    }
+
+    /// <summary>Floats per vector at a SIMD width.</summary>
+    internal static int LanesOf(SimdWidth width) => width switch
+    {
+        SimdWidth.Vector512 => 16,
+        SimdWidth.Vector256 => 8,
+        SimdWidth.Vector128 => 4,
+        _ => 1,
+    };
+
+    private static bool Kept(Conv3dInputMask? mask, int frame) => mask is null || Array.BinarySearch(mask.KeptFrames, frame) >= 0;
+
+    /// <summary>Per axis and input position, the (kernel offset, output position) pairs that read it.</summary>
+    private static (long[] T, long[] H, long[] W) Reach(in Conv3dGeometry g) => (
+        AxisReach(g.Input.T, g.Output.T, g.Kernel.T, g.Stride.T, g.Padding.T, g.Dilation.T),
+        AxisReach(g.Input.H, g.Output.H, g.Kernel.H, g.Stride.H, g.Padding.H, g.Dilation.H),
+        AxisReach(g.Input.W, g.Output.W, g.Kernel.W, g.Stride.W, g.Padding.W, g.Dilation.W));
+
+    private static long[] AxisReach(int size, int outputs, int kernel, int stride, int padding, int dilation)
+    {
+        var reach = new long[size];
+        for (int o = 0; o < outputs; o++)
+        for (int k = 0; k < kernel; k++)
+        {
+            int i = o * stride - padding + k * dilation;
+            if ((uint)i < (uint)size) reach[i]++;
+        }
+        return reach;
+    }
+}
