@@ -84,8 +84,8 @@ public static class GatedConv3d
         int i = 0;
         for (; i + Vector<float>.Count <= values.Length; i += Vector<float>.Count)
             zeros += Vector.Equals(new Vector<float>(values.Slice(i)), Vector<float>.Zero);
-        long count = values.Length - i + Vector.Sum(zeros);
-        for (; i < values.Length; i++) count -= values[i] == 0f ? 1 : 0;
+        long count = i + Vector.Sum(zeros);
+        for (; i < values.Length; i++) count += values[i] != 0f ? 1 : 0;
         return count;
     }
 }

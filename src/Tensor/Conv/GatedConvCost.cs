@@ -30,16 +30,17 @@ public static class GatedConvCost
     public static ConvWorkCounters DenseCompacted(in Conv3dGeometry g, Conv3dInputMask? mask)
     {
         mask?.RequireFits(g);
-        var (reachT, reachH, reachW) = Reach(g);
         long keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
-        long reachFrames = 0, keptFrames = 0;
+        long reachFrames = 0, keptFrames = 0, reachLines = 0, reachColumns = 0;
         for (int t = 0; t < g.Input.T; t++)
         {
             if (!Kept(mask, t)) continue;
-            reachFrames += reachT[t];
+            reachFrames += Reach(t, g.Output.T, g.Kernel.T, g.Stride.T, g.Padding.T, g.Dilation.T);
             keptFrames++;
         }
-        long macs = g.Batch * reachFrames * reachH.Sum() * reachW.Sum() * keptChannels * g.OutChannels;
+        for (int h = 0; h < g.Input.H; h++) reachLines += Reach(h, g.Output.H, g.Kernel.H, g.Stride.H, g.Padding.H, g.Dilation.H);
+        for (int w = 0; w < g.Input.W; w++) reachColumns += Reach(w, g.Output.W, g.Kernel.W, g.Stride.W, g.Padding.W, g.Dilation.W);
+        long macs = g.Batch * reachFrames * reachLines * reachColumns * keptChannels * g.OutChannels;
         return new ConvWorkCounters
         {
             Macs = macs,
@@ -54,7 +55,9 @@ public static class GatedConvCost
     {
         if (input.Length != g.InputLength) g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
         mask?.RequireFits(g);
-        var (reachT, reachH, reachW) = Reach(g);
+        long[] reachT = AxisReach(g.Input.T, g.Output.T, g.Kernel.T, g.Stride.T, g.Padding.T, g.Dilation.T);
+        long[] reachH = AxisReach(g.Input.H, g.Output.H, g.Kernel.H, g.Stride.H, g.Padding.H, g.Dilation.H);
+        long[] reachW = AxisReach(g.Input.W, g.Output.W, g.Kernel.W, g.Stride.W, g.Padding.W, g.Dilation.W);
         var channels = mask?.KeptChannels ?? Enumerable.Range(0, g.InChannels).ToArray();
         long reachedNonZeros = 0, keptElements = 0;
         for (int n = 0; n < g.Batch; n++)
@@ -95,21 +98,22 @@ public static class GatedConvCost
 
     private static bool Kept(Conv3dInputMask? mask, int frame) => mask is null || Array.BinarySearch(mask.KeptFrames, frame) >= 0;
 
-    /// <summary>Per axis and input position, the (kernel offset, output position) pairs that read it.</summary>
-    private static (long[] T, long[] H, long[] W) Reach(in Conv3dGeometry g) => (
-        AxisReach(g.Input.T, g.Output.T, g.Kernel.T, g.Stride.T, g.Padding.T, g.Dilation.T),
-        AxisReach(g.Input.H, g.Output.H, g.Kernel.H, g.Stride.H, g.Padding.H, g.Dilation.H),
-        AxisReach(g.Input.W, g.Output.W, g.Kernel.W, g.Stride.W, g.Padding.W, g.Dilation.W));
-
     private static long[] AxisReach(int size, int outputs, int kernel, int stride, int padding, int dilation)
     {
         var reach = new long[size];
-        for (int o = 0; o < outputs; o++)
+        for (int i = 0; i < size; i++) reach[i] = Reach(i, outputs, kernel, stride, padding, dilation);
+        return reach;
+    }
+
+    /// <summary>Along one axis, the (kernel offset k, output position o) pairs with o * stride - padding + k * dilation = position.</summary>
+    private static int Reach(int position, int outputs, int kernel, int stride, int padding, int dilation)
+    {
+        int pairs = 0;
         for (int k = 0; k < kernel; k++)
         {
-            int i = o * stride - padding + k * dilation;
-            if ((uint)i < (uint)size) reach[i]++;
+            int scaled = position + padding - k * dilation;
+            if (scaled >= 0 && scaled % stride == 0 && scaled / stride < outputs) pairs++;
         }
-        return reach;
+        return pairs;
     }
 }
