@@ -3,17 +3,18 @@ using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Conv;
 
-/// <summary>One surviving input activation: where its weight row starts within a tap (channel * Cout) and its value.</summary>
+/// <summary>One surviving input activation within an input line: its column w and its value.</summary>
 internal struct SparseEntry
 {
-    public int WeightOffset;
+    public int Column;
     public float Value;
 }
 
 /// <summary>
-/// Pass 1 of <see cref="SparseInputConv3d"/>: per input pixel p = ((n * T + t) * H + h) * W + w, writes its non-zero
-/// kept channels to Slots[p * KeptChannels ..] and their number to Counts[p]; pixels of dropped frames get count 0
-/// and are not read. One input line (n, t, h) per parallel iteration.
+/// Pass 1 of <see cref="SparseInputConv3d"/>: per input line l = (n * T + t) * H + h, lists the non-zero values of
+/// each kept channel j (the j-th kept one) in increasing column order at Slots[(l * KeptChannels + j) * Width ..],
+/// and their number at Counts[l * KeptChannels + j]. Lines of dropped frames get count 0 and are not read. One
+/// line per parallel iteration.
 /// </summary>
 internal unsafe struct SparseInputCompaction : IParallelBody
 {
@@ -25,32 +26,28 @@ internal unsafe struct SparseInputCompaction : IParallelBody
     /// <summary>Kept channels, strictly increasing, or null for all.</summary>
     public int* Channels;
     public int KeptChannels;
-    public int Width, Height, Frames, InChannels, OutChannels;
+    public int Width, Height, Frames, InChannels;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Invoke(int line)
     {
-        int first = line * Width;
-        if (FrameKept[line / Height % Frames] == 0)
-        {
-            new Span<int>(Counts + first, Width).Clear();
-            return;
-        }
+        int* counts = Counts + (nint)line * KeptChannels;
+        new Span<int>(counts, KeptChannels).Clear();
+        if (FrameKept[line / Height % Frames] == 0) return;
+        SparseEntry* lists = Slots + (nint)line * KeptChannels * Width;
         for (int w = 0; w < Width; w++)
         {
-            float* pixel = Input + (nint)(first + w) * InChannels;
-            SparseEntry* slot = Slots + (nint)(first + w) * KeptChannels;
-            int count = 0;
-            // Branch-free: every kept channel is written, and the slot only advances past non-zeros.
+            float* pixel = Input + ((nint)line * Width + w) * InChannels;
+            // Branch-free: every kept value is written, and its channel's list only grows past non-zeros.
             for (int j = 0; j < KeptChannels; j++)
             {
-                int c = Channels == null ? j : Channels[j];
-                float value = pixel[c];
-                slot[count].WeightOffset = c * OutChannels;
-                slot[count].Value = value;
-                count += value != 0f ? 1 : 0;
+                float value = pixel[Channels == null ? j : Channels[j]];
+                int count = counts[j];
+                SparseEntry* entry = lists + (nint)j * Width + count;
+                entry->Column = w;
+                entry->Value = value;
+                counts[j] = count + (value != 0f ? 1 : 0);
             }
-            Counts[first + w] = count;
         }
     }
 }
