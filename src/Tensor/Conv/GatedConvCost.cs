@@ -46,7 +46,7 @@ public static class GatedConvCost
         {
             Macs = macs,
             ActivationBytesRead = g.Batch * keptFrames * g.Input.H * g.Input.W * keptChannels * sizeof(float),
-            WeightBytesRead = g.Kernel.Volume * keptChannels * g.OutChannels * sizeof(float),
+            WeightBytesRead = keptFrames == 0 ? 0 : g.Kernel.Volume * keptChannels * g.OutChannels * sizeof(float),
             OutputBytesWritten = (long)g.OutputLength * sizeof(float),
         };
     }
