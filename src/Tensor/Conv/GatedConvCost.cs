@@ -12,10 +12,9 @@ public static class GatedConvCost
 {
     /// <summary>
     /// Work of <see cref="SparseInputConv3d.Forward"/>: every non-zero kept input element times every output pixel it
-    /// reaches times Cout multiply-adds; the kept input elements read once by the compaction, and each (column, value)
-    /// entry, 8 bytes, read per output row and tap (kt, kh, kw) that reaches its line, once per pass over Cout; a
-    /// weight row W[tap, c, :] loaded per output row and tap that reaches a line where channel c has a non-zero; every
-    /// output written once (a row is accumulated in the L1 cache).
+    /// reaches times Cout multiply-adds, each loading its weight; the kept input elements read once by the compaction,
+    /// and each (weight offset, value) entry, 8 bytes, read once per output pixel it reaches per pass over Cout; every
+    /// output written once (a row is summed in the L1 cache).
     /// </summary>
     /// <exception cref="ArgumentException">The input's length does not match the geometry, or the mask does not fit it.</exception>
     public static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input) =>
@@ -60,36 +59,27 @@ public static class GatedConvCost
         long[] reachH = AxisReach(g.Input.H, g.Output.H, g.Kernel.H, g.Stride.H, g.Padding.H, g.Dilation.H);
         long[] reachW = AxisReach(g.Input.W, g.Output.W, g.Kernel.W, g.Stride.W, g.Padding.W, g.Dilation.W);
         var channels = mask?.KeptChannels ?? Enumerable.Range(0, g.InChannels).ToArray();
-        long reachedNonZeros = 0, keptElements = 0, entryVisits = 0, weightRows = 0;
+        long reachedNonZeros = 0, keptElements = 0;
         for (int n = 0; n < g.Batch; n++)
         for (int t = 0; t < g.Input.T; t++)
         {
             if (!Kept(mask, t)) continue;
             for (int h = 0; h < g.Input.H; h++)
+            for (int w = 0; w < g.Input.W; w++)
             {
-                // (output row, kt, kh) triples that read this line.
-                long lineReach = reachT[t] * reachH[h];
-                foreach (int c in channels)
-                {
-                    long nonZeros = 0;
-                    for (int w = 0; w < g.Input.W; w++)
-                    {
-                        if (input[(((n * g.Input.T + t) * g.Input.H + h) * g.Input.W + w) * g.InChannels + c] == 0f) continue;
-                        nonZeros++;
-                        reachedNonZeros += lineReach * reachW[w];
-                    }
-                    entryVisits += nonZeros * lineReach * g.Kernel.W;
-                    weightRows += nonZeros > 0 ? lineReach * g.Kernel.W : 0;
-                }
-                keptElements += (long)channels.Length * g.Input.W;
+                int pixel = (((n * g.Input.T + t) * g.Input.H + h) * g.Input.W + w) * g.InChannels;
+                long nonZeros = 0;
+                foreach (int c in channels) nonZeros += input[pixel + c] != 0f ? 1 : 0;
+                reachedNonZeros += nonZeros * reachT[t] * reachH[h] * reachW[w];
+                keptElements += channels.Length;
             }
         }
         long macs = reachedNonZeros * g.OutChannels;
         return new ConvWorkCounters
         {
             Macs = macs,
-            ActivationBytesRead = keptElements * sizeof(float) + entryVisits * SparseInputAccumulation.CoutPasses(g.OutChannels, lanes) * 8L,
-            WeightBytesRead = weightRows * g.OutChannels * sizeof(float),
+            ActivationBytesRead = keptElements * sizeof(float) + reachedNonZeros * SparseInputAccumulation.CoutPasses(g.OutChannels, lanes) * 8L,
+            WeightBytesRead = macs * sizeof(float),
             OutputBytesWritten = (long)g.OutputLength * sizeof(float),
         };
     }

@@ -10,27 +10,30 @@ namespace NativeDance.Tensors.Conv;
 /// </summary>
 internal unsafe struct SparseInputAccumulation : ISimdAction
 {
-    /// <summary>Vectors of Cout held at once: 8 weight registers, a broadcast and a sum fit every width's register file.</summary>
+    /// <summary>Vectors of Cout summed at once: 8 registers of sums, a weight and a broadcast fit every width's register file.</summary>
     public const int BlockVectors = 8;
 
-    /// <summary>Tallies: multiply-adds, compacted entries read, weight rows (of Cout floats) loaded.</summary>
-    public const int TallyCount = 3, MacTally = 0, EntryTally = 1, WeightRowTally = 2;
+    /// <summary>Bytes of weights one (tap row, channel block, Cout block) spans: kW x channel block x Cout block, sized to stay in the L1 cache.</summary>
+    public const int SlabBytes = 32 * 1024;
+
+    /// <summary>Tallies: multiply-adds, compacted entries read.</summary>
+    public const int TallyCount = 2, MacTally = 0, EntryTally = 1;
 
     public Conv3dGeometry Geometry;
     public float* Weight, Bias, Output;
     public SparseEntry* Slots;
     public int* Counts;
-    /// <summary>Kept channels, strictly increasing, or null for all.</summary>
-    public int* Channels;
-    public int KeptChannels;
+    public int KeptChannels, ChannelBlock, Blocks;
     public byte* FrameKept;
-    /// <summary>ColumnMap[kw * W + w]: the output column that tap kw of input column w lands on, or -1.</summary>
-    public int* ColumnMap;
     public long* Tallies;
 
+    /// <summary>Kept channels per block: as many as keep a block's weights for one tap row within <see cref="SlabBytes"/>.</summary>
+    public static int ChannelBlockOf(in Conv3dGeometry g, int lanes) =>
+        Math.Max(1, SlabBytes / (g.Kernel.W * Math.Min(g.OutChannels, BlockVectors * lanes) * sizeof(float)));
+
     /// <summary>
-    /// How often each list of entries is read per (output row, tap): once per block of <see cref="BlockVectors"/>
-    /// vectors of Cout, once per remaining whole vector, once for the remaining lanes.
+    /// How often each entry is read per (output pixel, tap): once per block of <see cref="BlockVectors"/> vectors of
+    /// Cout, once per remaining whole vector, once for the remaining lanes.
     /// </summary>
     public static int CoutPasses(int outChannels, int lanes) =>
         outChannels / (BlockVectors * lanes) + outChannels % (BlockVectors * lanes) / lanes + (outChannels % lanes > 0 ? 1 : 0);
@@ -40,8 +43,8 @@ internal unsafe struct SparseInputAccumulation : ISimdAction
         ref readonly Conv3dGeometry g = ref Geometry;
         var rows = new SparseInputRows<TOps, TVec>
         {
-            Geometry = g, Weight = Weight, Bias = Bias, Output = Output, Slots = Slots, Counts = Counts, Channels = Channels,
-            KeptChannels = KeptChannels, FrameKept = FrameKept, ColumnMap = ColumnMap, Tallies = Tallies,
+            Geometry = g, Weight = Weight, Bias = Bias, Output = Output, Slots = Slots, Counts = Counts,
+            KeptChannels = KeptChannels, ChannelBlock = ChannelBlock, Blocks = Blocks, FrameKept = FrameKept, Tallies = Tallies,
             Passes = CoutPasses(g.OutChannels, TOps.Lanes),
         };
         new Span<long>(Tallies, TallyCount).Clear();
@@ -60,10 +63,12 @@ internal readonly struct Block1 : IBlockVectors { public static int Vectors => 1
 internal readonly struct Block8 : IBlockVectors { public static int Vectors => 8; }
 
 /// <summary>
-/// Computes output row (n, to, ho) in a scratch row that stays in the L1 cache: bias first, then for each tap row (kt, kh) on a kept,
-/// in-range frame and line, each kept channel's non-zero list of that input line, and each kw: the weight row
-/// W[kt, kh, kw, c, :] is loaded into registers a block of Cout at a time and every listed value times it is added to
-/// the output pixel its column lands on. Weights are loaded once per list, not once per multiply-add.
+/// Computes output row (n, to, ho) in an aligned scratch row that stays in the L1 cache: bias first; then per tap row
+/// (kt, kh) on a kept, in-range frame and line, per block of kept channels and per block of Cout, each output pixel's
+/// sums go into registers, gather the non-zero entries of that channel block at the input pixels its kw taps read,
+/// each value times its weight row, and go back. The weights one (tap row, channel block, Cout block) uses stay in the
+/// L1 cache while the row's pixels sweep them, and each output vector is loaded and stored once per channel block
+/// rather than once per multiply-add.
 /// </summary>
 internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : IVectorOps<TVec> where TVec : unmanaged
 {
@@ -71,10 +76,8 @@ internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : 
     public float* Weight, Bias, Output;
     public SparseEntry* Slots;
     public int* Counts;
-    public int* Channels;
-    public int KeptChannels;
+    public int KeptChannels, ChannelBlock, Blocks;
     public byte* FrameKept;
-    public int* ColumnMap;
     public long* Tallies;
     public int Passes;
 
@@ -83,8 +86,7 @@ internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : 
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         int cout = g.OutChannels;
-        // The row is accumulated in a 64-byte aligned scratch row, pixels padded to whole cache lines: every multiply-add
-        // loads and stores its sums, and split lines would stall store-to-load forwarding. The output is written once.
+        // Pixels padded to whole cache lines in a 64-byte aligned row: split lines would stall the loads and stores of the sums.
         int stride = (cout + 15) & ~15;
         var (scratch, capacity) = NativeBufferPool.Rent(g.Output.W * stride);
         try
@@ -113,8 +115,7 @@ internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : 
         ref readonly Conv3dGeometry g = ref Geometry;
         int ho = row % g.Output.H, to = row / g.Output.H % g.Output.T, n = row / (g.Output.H * g.Output.T);
         int cout = g.OutChannels, lanes = TOps.Lanes, block = SparseInputAccumulation.BlockVectors * lanes;
-        long macs = 0, entries = 0, weightRows = 0;
-        int kwStride = g.InChannels * cout;
+        long visited = 0;
         for (int kt = 0; kt < g.Kernel.T; kt++)
         {
             int it = to * g.Stride.T - g.Padding.T + kt * g.Dilation.T;
@@ -123,83 +124,98 @@ internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : 
             {
                 int ih = ho * g.Stride.H - g.Padding.H + kh * g.Dilation.H;
                 if ((uint)ih >= (uint)g.Input.H) continue;
-                int line = (n * g.Input.T + it) * g.Input.H + ih;
-                int* counts = Counts + (nint)line * KeptChannels;
-                SparseEntry* lists = Slots + (nint)line * KeptChannels * g.Input.W;
-                float* tapRow = Weight + (nint)(kt * g.Kernel.H + kh) * g.Kernel.W * kwStride;
-                for (int j = 0; j < KeptChannels; j++)
+                int line = ((n * g.Input.T + it) * g.Input.H + ih) * g.Input.W;
+                float* tapRow = Weight + (nint)(kt * g.Kernel.H + kh) * g.Kernel.W * g.InChannels * cout;
+                for (int b = 0; b < Blocks; b++)
                 {
-                    int count = counts[j];
-                    if (count == 0) continue;
-                    SparseEntry* list = lists + (nint)j * g.Input.W;
-                    float* channelRow = tapRow + (nint)(Channels == null ? j : Channels[j]) * cout;
-                    for (int kw = 0; kw < g.Kernel.W; kw++)
-                    {
-                        float* weights = channelRow + (nint)kw * kwStride;
-                        int* map = ColumnMap + (nint)kw * g.Input.W;
-                        int landed = 0, c = 0;
-                        for (; c + block <= cout; c += block) landed = Scatter<Block8>(list, count, map, weights + c, y + c, stride);
-                        for (; c + lanes <= cout; c += lanes) landed = Scatter<Block1>(list, count, map, weights + c, y + c, stride);
-                        if (c < cout) landed = Tail(list, count, map, weights + c, y + c, cout - c, stride);
-                        macs += (long)landed * cout;
-                    }
-                    entries += (long)count * g.Kernel.W * Passes;
-                    weightRows += g.Kernel.W;
+                    int c = 0;
+                    for (; c + block <= cout; c += block)
+                        for (int wo = 0; wo < g.Output.W; wo++) visited += Gather<Block8>(line, b, wo, tapRow + c, y + (nint)wo * stride + c, c == 0);
+                    for (; c + lanes <= cout; c += lanes)
+                        for (int wo = 0; wo < g.Output.W; wo++) visited += Gather<Block1>(line, b, wo, tapRow + c, y + (nint)wo * stride + c, c == 0);
+                    if (c < cout)
+                        for (int wo = 0; wo < g.Output.W; wo++) visited += Tail(line, b, wo, tapRow + c, y + (nint)wo * stride + c, cout - c, c == 0);
                 }
             }
         }
-        Interlocked.Add(ref Tallies[SparseInputAccumulation.MacTally], macs);
-        Interlocked.Add(ref Tallies[SparseInputAccumulation.EntryTally], entries);
-        Interlocked.Add(ref Tallies[SparseInputAccumulation.WeightRowTally], weightRows);
+        Interlocked.Add(ref Tallies[SparseInputAccumulation.MacTally], visited * cout);
+        Interlocked.Add(ref Tallies[SparseInputAccumulation.EntryTally], visited * Passes);
     }
 
     /// <summary>
-    /// y[map[column] * stride + (0 .. B lanes)] += value * w[0 .. B lanes) for each listed entry whose column lands on an
-    /// output (B = <typeparamref name="TB"/> vectors, the weights held in registers); returns how many landed.
+    /// y[0 .. B lanes) += the entries of channel block <paramref name="b"/> at the input pixels of line
+    /// <paramref name="line"/> that output column <paramref name="wo"/>'s kw taps read, times their weight rows
+    /// (B = <typeparamref name="TB"/> vectors of sums in registers). Returns the entries visited when
+    /// <paramref name="count"/> is set (the first pass over Cout), else 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Scatter<TB>(SparseEntry* list, int count, int* map, float* w, float* y, int stride) where TB : struct, IBlockVectors
+    private readonly int Gather<TB>(int line, int b, int wo, float* tapRow, float* y, bool count) where TB : struct, IBlockVectors
     {
-        int l = TOps.Lanes, v = TB.Vectors, landed = 0;
-        TVec w0 = TOps.Load(w);
-        TVec w1 = v > 1 ? TOps.Load(w + l) : TOps.Zero, w2 = v > 1 ? TOps.Load(w + 2 * l) : TOps.Zero, w3 = v > 1 ? TOps.Load(w + 3 * l) : TOps.Zero;
-        TVec w4 = v > 1 ? TOps.Load(w + 4 * l) : TOps.Zero, w5 = v > 1 ? TOps.Load(w + 5 * l) : TOps.Zero;
-        TVec w6 = v > 1 ? TOps.Load(w + 6 * l) : TOps.Zero, w7 = v > 1 ? TOps.Load(w + 7 * l) : TOps.Zero;
-        for (int k = 0; k < count; k++)
+        ref readonly Conv3dGeometry g = ref Geometry;
+        int l = TOps.Lanes, v = TB.Vectors, visited = 0, kwStride = g.InChannels * g.OutChannels;
+        TVec a0 = TOps.Load(y);
+        TVec a1 = v > 1 ? TOps.Load(y + l) : TOps.Zero, a2 = v > 1 ? TOps.Load(y + 2 * l) : TOps.Zero, a3 = v > 1 ? TOps.Load(y + 3 * l) : TOps.Zero;
+        TVec a4 = v > 1 ? TOps.Load(y + 4 * l) : TOps.Zero, a5 = v > 1 ? TOps.Load(y + 5 * l) : TOps.Zero;
+        TVec a6 = v > 1 ? TOps.Load(y + 6 * l) : TOps.Zero, a7 = v > 1 ? TOps.Load(y + 7 * l) : TOps.Zero;
+        for (int kw = 0; kw < g.Kernel.W; kw++)
         {
-            int wo = map[list[k].Column];
-            if (wo < 0) continue;
-            landed++;
-            TVec x = TOps.Broadcast(list[k].Value);
-            float* o = y + (nint)wo * stride;
-            TOps.Store(o, TOps.MultiplyAdd(x, w0, TOps.Load(o)));
-            if (v > 1)
+            int iw = wo * g.Stride.W - g.Padding.W + kw * g.Dilation.W;
+            if ((uint)iw >= (uint)g.Input.W) continue;
+            int pixel = line + iw, entries = Counts[(nint)pixel * Blocks + b];
+            SparseEntry* e = Slots + (nint)pixel * KeptChannels + b * ChannelBlock;
+            float* w = tapRow + (nint)kw * kwStride;
+            visited += entries;
+            for (int k = 0; k < entries; k++)
             {
-                TOps.Store(o + l, TOps.MultiplyAdd(x, w1, TOps.Load(o + l)));
-                TOps.Store(o + 2 * l, TOps.MultiplyAdd(x, w2, TOps.Load(o + 2 * l)));
-                TOps.Store(o + 3 * l, TOps.MultiplyAdd(x, w3, TOps.Load(o + 3 * l)));
-                TOps.Store(o + 4 * l, TOps.MultiplyAdd(x, w4, TOps.Load(o + 4 * l)));
-                TOps.Store(o + 5 * l, TOps.MultiplyAdd(x, w5, TOps.Load(o + 5 * l)));
-                TOps.Store(o + 6 * l, TOps.MultiplyAdd(x, w6, TOps.Load(o + 6 * l)));
-                TOps.Store(o + 7 * l, TOps.MultiplyAdd(x, w7, TOps.Load(o + 7 * l)));
+                float* r = w + e[k].WeightOffset;
+                TVec x = TOps.Broadcast(e[k].Value);
+                a0 = TOps.MultiplyAdd(x, TOps.Load(r), a0);
+                if (v > 1)
+                {
+                    a1 = TOps.MultiplyAdd(x, TOps.Load(r + l), a1);
+                    a2 = TOps.MultiplyAdd(x, TOps.Load(r + 2 * l), a2);
+                    a3 = TOps.MultiplyAdd(x, TOps.Load(r + 3 * l), a3);
+                    a4 = TOps.MultiplyAdd(x, TOps.Load(r + 4 * l), a4);
+                    a5 = TOps.MultiplyAdd(x, TOps.Load(r + 5 * l), a5);
+                    a6 = TOps.MultiplyAdd(x, TOps.Load(r + 6 * l), a6);
+                    a7 = TOps.MultiplyAdd(x, TOps.Load(r + 7 * l), a7);
+                }
             }
         }
-        return landed;
+        TOps.Store(y, a0);
+        if (v > 1)
+        {
+            TOps.Store(y + l, a1);
+            TOps.Store(y + 2 * l, a2);
+            TOps.Store(y + 3 * l, a3);
+            TOps.Store(y + 4 * l, a4);
+            TOps.Store(y + 5 * l, a5);
+            TOps.Store(y + 6 * l, a6);
+            TOps.Store(y + 7 * l, a7);
+        }
+        return count ? visited : 0;
     }
 
-    /// <summary><see cref="Scatter{TB}"/> for the last <paramref name="width"/> (fewer than one vector of) channels, scalar.</summary>
-    private static int Tail(SparseEntry* list, int count, int* map, float* w, float* y, int width, int stride)
+    /// <summary><see cref="Gather{TB}"/> for the last <paramref name="width"/> (fewer than one vector of) channels, scalar.</summary>
+    private readonly int Tail(int line, int b, int wo, float* tapRow, float* y, int width, bool count)
     {
-        int landed = 0;
-        for (int k = 0; k < count; k++)
+        ref readonly Conv3dGeometry g = ref Geometry;
+        int visited = 0, kwStride = g.InChannels * g.OutChannels;
+        for (int kw = 0; kw < g.Kernel.W; kw++)
         {
-            int wo = map[list[k].Column];
-            if (wo < 0) continue;
-            landed++;
-            float x = list[k].Value;
-            float* o = y + (nint)wo * stride;
-            for (int j = 0; j < width; j++) o[j] += x * w[j];
+            int iw = wo * g.Stride.W - g.Padding.W + kw * g.Dilation.W;
+            if ((uint)iw >= (uint)g.Input.W) continue;
+            int pixel = line + iw, entries = Counts[(nint)pixel * Blocks + b];
+            SparseEntry* e = Slots + (nint)pixel * KeptChannels + b * ChannelBlock;
+            float* w = tapRow + (nint)kw * kwStride;
+            visited += entries;
+            for (int k = 0; k < entries; k++)
+            {
+                float* r = w + e[k].WeightOffset;
+                float x = e[k].Value;
+                for (int j = 0; j < width; j++) y[j] += x * r[j];
+            }
         }
-        return landed;
+        return count ? visited : 0;
     }
 }
