@@ -42,6 +42,30 @@ public class SparseInputConv3dTests
         }
     }
 
+    /// <summary>Enough channels for several channel blocks and enough output channels for a full register block plus a
+    /// vector remainder and a scalar tail, at every width.</summary>
+    [Fact]
+    public void SplitsIntoChannelAndOutputBlocks()
+    {
+        var g = Conv3dGeometry.Create(1, 50, new Dims3(3, 5, 7), 131, Dims3.Cube(3), new Dims3(1, 2, 1), Dims3.Cube(1));
+        var random = new Random(12);
+        var (x, w, b) = SparseOperands.Create(g, 0.4, hasBias: true, random);
+        foreach (var mask in new[] { null, Conv3dInputMask.Create(g, [0, 2], Enumerable.Range(0, 50).Where(c => c % 3 != 1).ToArray()) })
+        {
+            var expected = SparseOperands.Reference(g, x, w, b, mask);
+            foreach (var width in KernelSettings.Widths())
+            {
+                var y = new GuardedBuffer(g.OutputLength);
+                ConvWorkCounters work = default;
+                KernelSettings.Run(width, 2, () => SparseInputConv3d.Forward(g, x, w, b, y.Span, mask, out work));
+                string context = $"{SparseOperands.Describe(mask)} {width}";
+                Numerics.AssertClose(y.Span, expected, Tolerance, context);
+                y.AssertGuardIntact(context);
+                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, GatedConvCost.LanesOf(width)), work);
+            }
+        }
+    }
+
     [Fact]
     public void WithoutMaskEveryChannelAndFrameCounts()
     {
