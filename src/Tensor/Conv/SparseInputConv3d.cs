@@ -13,9 +13,9 @@ namespace NativeDance.Tensors.Conv;
 /// Two passes. (1) Compaction, one input line (n, t, h) per parallel iteration: per input pixel and block of kept
 /// channels, the non-zero values with their weight-row offsets. (2) Gather, one output row (n, to, ho) per parallel
 /// iteration, so no two threads write the same output: the row is summed in an L1-resident scratch row; per tap row
-/// (kt, kh), channel block and block of <see cref="SparseInputAccumulation.BlockVectors"/> vectors of Cout, each output
+/// (kt, kh), channel block and block of 8 vectors of Cout, each output
 /// pixel takes its sums into registers, adds every listed non-zero at the pixels its kw taps read times that value's
-/// weight row (the rows of one such block, <see cref="SparseInputAccumulation.SlabBytes"/> at most, stay in the L1
+/// weight row (the rows of one such block, 32 KiB at most, stay in the L1
 /// cache while the row's pixels sweep them), and stores them back. Every multiply-add loads its weight, where a dense
 /// GEMM reuses each loaded weight across a tile of pixels, so the dense-compacted conv wins above some density;
 /// <see cref="GatedConv3d"/> chooses.
@@ -26,7 +26,7 @@ public static unsafe class SparseInputConv3d
     /// output = conv(input, weight) + bias, where dropped frames and channels of <paramref name="mask"/> (null keeps
     /// all) and zero activations contribute nothing and cost nothing. <paramref name="bias"/> may be empty.
     /// <paramref name="work"/> receives the exact work of this call (see <see cref="GatedConvCost.SparseInput(in Conv3dGeometry, Conv3dInputMask?, ReadOnlySpan{float})"/>).
-    /// Allocates nothing on the managed heap; scratch (8 bytes per kept input element) comes from <see cref="NativeBufferPool"/>.
+    /// Allocates nothing on the managed heap; scratch (8 bytes per input pixel and kept channel) comes from <see cref="NativeBufferPool"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Groups are not 1, a buffer's length does not match the geometry, or the
     /// mask does not fit it.</exception>
