@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using NativeDance.Bench;
 using NativeDance.Bench.Benchmarks;
+using NativeDance.Bench.Gated;
 using NativeDance.Bench.Layers;
 using NativeDance.Bench.Training;
 
@@ -15,6 +16,7 @@ if (args is ["train", .. var trainArgs])
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "gated") return RunGated(args);
 var options = BenchOptions.Parse(args);
 if (options is null) return 2;
 BenchLayers.Select(options.Layers);
@@ -23,6 +25,18 @@ var config = BenchConfig.Create(options.Smoke, results, command);
 var summaries = BenchmarkRunner.Run(
     [typeof(GemmBenchmarks), typeof(Conv3dForwardBenchmarks), typeof(Conv3dBackwardBenchmarks)], config, options.BenchmarkDotNetArgs);
 return summaries.All(s => !s.HasCriticalValidationErrors && s.Reports.All(r => r.Success)) ? 0 : 1;
+
+// The gated-conv grid: a stopwatch loop of its own (see GatedConvBenchmark), results next to the others.
+static int RunGated(string[] args)
+{
+    var gated = GatedBenchOptions.Parse(args.AsSpan(1));
+    if (gated is null) return 2;
+    var cells = GatedConvBenchmark.Run(gated, Console.WriteLine);
+    string command = "dotnet run -c Release --project bench/NativeDance.Bench -- " + string.Join(' ', args);
+    foreach (string file in GatedResultsWriter.Write(cells, gated.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results"), command, gated.Repeats))
+        Console.WriteLine($"wrote {file}");
+    return 0;
+}
 
 // The folder holding NativeDance.sln, searched upwards from the working directory, then from the program's folder.
 static string RepositoryRoot()

@@ -1,0 +1,91 @@
+using System.Numerics;
+
+namespace NativeDance.Tensors.Conv;
+
+/// <summary>Which kernel a <see cref="GatedConv3d"/> call ran.</summary>
+public enum GatedConvPath
+{
+    /// <summary>The engine's masked conv: kept frames and channels compacted, zero activations multiplied like any value.</summary>
+    DenseCompacted,
+
+    /// <summary><see cref="SparseInputConv3d"/>: zero activations skipped as well.</summary>
+    SparseInput,
+}
+
+/// <summary>
+/// A convolution under all three DANCE masks: kept frames and channels (<see cref="Conv3dInputMask"/>) and features
+/// (the input's zeros: the feature threshold is applied where the activations are produced, e.g. fused into the
+/// previous layer's ReLU). Runs the dense-compacted conv or the sparse-input conv, whichever is faster at the input's
+/// density according to the measured crossover of <see cref="GatedConv3dCrossover"/>; both compute the dense conv of
+/// the masked input.
+/// </summary>
+public static class GatedConv3d
+{
+    /// <summary>
+    /// output = conv(masked input, weight) + bias. <paramref name="nonZeroFraction"/> is the share of non-zero values
+    /// among the kept frames and channels when the caller knows it (the producer of the activations counts them for
+    /// free); otherwise it is counted here, one pass over the kept input. The first call for a geometry without a
+    /// crossover set measures one (see <see cref="GatedConv3dCrossover.Get"/>); later calls allocate nothing on the
+    /// managed heap. <paramref name="work"/> receives the work done: counted by the sparse kernel, or
+    /// <see cref="GatedConvCost.DenseCompacted"/> for the dense one.
+    /// </summary>
+    /// <returns>The path that ran.</returns>
+    /// <exception cref="ArgumentException">Groups are not 1, a buffer's length does not match the geometry, the mask
+    /// does not fit it, or <paramref name="nonZeroFraction"/> is outside [0, 1].</exception>
+    /// <example><code>var path = GatedConv3d.Forward(g, relu, weight, bias, output, mask, out var work);</code></example>
+    public static GatedConvPath Forward(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, out ConvWorkCounters work, double? nonZeroFraction = null)
+    {
+        SparseInputConv3d.Validate(g, input, weight, bias, output, mask);
+        if (nonZeroFraction is { } given && !(given >= 0 && given <= 1))
+            throw new ArgumentException($"The non-zero fraction must lie in [0, 1], got {given}.", nameof(nonZeroFraction));
+        double density = nonZeroFraction ?? NonZeroFraction(g, input, mask);
+        if (density < GatedConv3dCrossover.Get(g))
+        {
+            SparseInputConv3d.Forward(g, input, weight, bias, output, mask, out work);
+            return GatedConvPath.SparseInput;
+        }
+        Conv3d.Forward(g, input, weight, bias, output, mask);
+        work = GatedConvCost.DenseCompacted(g, mask);
+        return GatedConvPath.DenseCompacted;
+    }
+
+    /// <summary>The share of non-zero values among the kept frames and channels of the input (0 when nothing is kept).</summary>
+    /// <exception cref="ArgumentException">The input's length does not match the geometry, or the mask does not fit it.</exception>
+    public static double NonZeroFraction(in Conv3dGeometry g, ReadOnlySpan<float> input, Conv3dInputMask? mask)
+    {
+        if (input.Length != g.InputLength) g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
+        mask?.RequireFits(g);
+        int frame = g.Input.H * g.Input.W * g.InChannels;
+        int[]? channels = mask?.KeptChannels.Length < g.InChannels ? mask.KeptChannels : null;
+        long nonZeros = 0, kept = 0;
+        for (int n = 0; n < g.Batch; n++)
+        for (int t = 0; t < g.Input.T; t++)
+        {
+            if (mask is not null && Array.BinarySearch(mask.KeptFrames, t) < 0) continue;
+            var values = input.Slice((n * g.Input.T + t) * frame, frame);
+            if (channels is null)
+            {
+                nonZeros += CountNonZero(values);
+                kept += frame;
+                continue;
+            }
+            for (int p = 0; p < values.Length; p += g.InChannels)
+                foreach (int c in channels) nonZeros += values[p + c] != 0f ? 1 : 0;
+            kept += (long)channels.Length * g.Input.H * g.Input.W;
+        }
+        return kept == 0 ? 0 : (double)nonZeros / kept;
+    }
+
+    private static long CountNonZero(ReadOnlySpan<float> values)
+    {
+        // Equals yields -1 per zero lane, so the lane sums count zeros negatively.
+        var zeros = Vector<int>.Zero;
+        int i = 0;
+        for (; i + Vector<float>.Count <= values.Length; i += Vector<float>.Count)
+            zeros += Vector.Equals(new Vector<float>(values.Slice(i)), Vector<float>.Zero);
+        long count = i + Vector.Sum(zeros);
+        for (; i < values.Length; i++) count += values[i] != 0f ? 1 : 0;
+        return count;
+    }
+}

@@ -1,0 +1,99 @@
+using NativeDance.Tensors.Gemm;
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Tensors.Conv;
+
+/// <summary>
+/// 3D convolution that skips zero activations (unstructured feature sparsity), on the layouts of
+/// <see cref="Conv3dGeometry"/>: every non-zero input element is multiplied by a weight row of length Cout and
+/// added into each output pixel one of its taps reaches. Dropped frames and channels of a
+/// <see cref="Conv3dInputMask"/> are skipped as well, so one call applies all three granularities of pruning.
+/// </summary>
+/// <remarks>
+/// Two passes. (1) Compaction, one input line (n, t, h) per parallel iteration: per input pixel and block of kept
+/// channels, the non-zero values with their weight-row offsets. (2) Gather, one output row (n, to, ho) per parallel
+/// iteration, so no two threads write the same output: the row is summed in an L1-resident scratch row; per tap row
+/// (kt, kh), channel block and block of 8 vectors of Cout, each output
+/// pixel takes its sums into registers, adds every listed non-zero at the pixels its kw taps read times that value's
+/// weight row (the rows of one such block, 32 KiB at most, stay in the L1
+/// cache while the row's pixels sweep them), and stores them back. Every multiply-add loads its weight, where a dense
+/// GEMM reuses each loaded weight across a tile of pixels, so the dense-compacted conv wins above some density;
+/// <see cref="GatedConv3d"/> chooses.
+/// </remarks>
+public static unsafe class SparseInputConv3d
+{
+    /// <summary>
+    /// output = conv(input, weight) + bias, where dropped frames and channels of <paramref name="mask"/> (null keeps
+    /// all) and zero activations contribute nothing and cost nothing. <paramref name="bias"/> may be empty.
+    /// <paramref name="work"/> receives the exact work of this call (see <see cref="GatedConvCost.SparseInput(in Conv3dGeometry, Conv3dInputMask?, ReadOnlySpan{float})"/>).
+    /// Allocates nothing on the managed heap; scratch (8 bytes per input pixel and kept channel) comes from <see cref="NativeBufferPool"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Groups are not 1, a buffer's length does not match the geometry, or the
+    /// mask does not fit it.</exception>
+    /// <example><code>SparseInputConv3d.Forward(g, relu, weight, bias, output, mask, out var work);</code></example>
+    public static void Forward(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, out ConvWorkCounters work)
+    {
+        Validate(g, input, weight, bias, output, mask);
+        int pixels = g.Batch * (int)g.Input.Volume;
+        int keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
+        int channelBlock = SparseInputAccumulation.ChannelBlockOf(g, GatedConvCost.LanesOf(SimdDispatch.Width));
+        int blocks = (keptChannels + channelBlock - 1) / channelBlock;
+        var (slots, slotsCapacity) = NativeBufferPool.Rent(checked(pixels * keptChannels * (sizeof(SparseEntry) / sizeof(float))));
+        var (counts, countsCapacity) = NativeBufferPool.Rent(checked(pixels * blocks));
+        var (flags, flagsCapacity) = NativeBufferPool.Rent(g.Input.T / sizeof(float) + 1);
+        try
+        {
+            byte* frameKept = (byte*)flags;
+            new Span<byte>(frameKept, g.Input.T).Fill(mask is null ? (byte)1 : (byte)0);
+            if (mask is not null) foreach (int t in mask.KeptFrames) frameKept[t] = 1;
+            long* tallies = stackalloc long[SparseInputAccumulation.TallyCount];
+            fixed (float* x = input, w = weight, b = bias, y = output)
+            fixed (int* channels = mask?.KeptChannels)
+            {
+                var compaction = new SparseInputCompaction
+                {
+                    Input = x, Slots = (SparseEntry*)slots, Counts = (int*)counts, FrameKept = frameKept, Channels = mask is null ? null : channels,
+                    KeptChannels = keptChannels, ChannelBlock = channelBlock, Blocks = blocks,
+                    Width = g.Input.W, Height = g.Input.H, Frames = g.Input.T, InChannels = g.InChannels, OutChannels = g.OutChannels,
+                };
+                ParallelFor.Run(g.Batch * g.Input.T * g.Input.H, ref compaction);
+                var gather = new SparseInputAccumulation
+                {
+                    Geometry = g, Weight = w, Bias = bias.IsEmpty ? null : b, Output = y, Slots = (SparseEntry*)slots, Counts = (int*)counts,
+                    KeptChannels = keptChannels, ChannelBlock = channelBlock, Blocks = blocks, FrameKept = frameKept, Tallies = tallies,
+                };
+                SimdDispatch.Run(ref gather);
+            }
+            long keptFrames = mask?.KeptFrames.Length ?? g.Input.T;
+            long macs = tallies[SparseInputAccumulation.MacTally];
+            work = new ConvWorkCounters
+            {
+                Macs = macs,
+                ActivationBytesRead = g.Batch * keptFrames * g.Input.H * g.Input.W * keptChannels * sizeof(float)
+                    + tallies[SparseInputAccumulation.EntryTally] * sizeof(SparseEntry),
+                WeightBytesRead = macs * sizeof(float),
+                OutputBytesWritten = (long)g.OutputLength * sizeof(float),
+            };
+        }
+        finally
+        {
+            NativeBufferPool.Return(slots, slotsCapacity);
+            NativeBufferPool.Return(counts, countsCapacity);
+            NativeBufferPool.Return(flags, flagsCapacity);
+        }
+    }
+
+    /// <summary>The same checks and messages as <see cref="Conv3d.Forward"/>, plus what this kernel does not support.</summary>
+    internal static void Validate(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask)
+    {
+        if (g.Groups != 1)
+            throw new ArgumentException($"The sparse-input conv needs groups = 1; conv {g} has groups {g.Groups}.", nameof(g));
+        if (input.Length != g.InputLength) g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
+        if (weight.Length != g.WeightLength) g.RequireLength(nameof(weight), weight.Length, g.WeightLength, g.WeightShape);
+        if (output.Length != g.OutputLength) g.RequireLength(nameof(output), output.Length, g.OutputLength, g.OutputShape);
+        if (!bias.IsEmpty && bias.Length != g.OutChannels) g.RequireLength(nameof(bias), bias.Length, g.OutChannels, new Shape(g.OutChannels));
+        mask?.RequireFits(g);
+    }
+}
