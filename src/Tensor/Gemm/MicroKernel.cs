@@ -23,9 +23,8 @@ internal unsafe struct TileArgs
     public int SegmentCount;
     /// <summary>Length of every segment.</summary>
     public int Length;
-    /// <summary>B panel: row k holds 2 * Lanes floats at B + k * Ldb.</summary>
+    /// <summary>Packed B panel: row k holds 2 * Lanes floats at B + k * 2 * Lanes.</summary>
     public float* B;
-    public nint Ldb;
     /// <summary>Row r of the tile is written at C + r * Ldc, 2 * Lanes floats.</summary>
     public float* C;
     public nint Ldc;
@@ -38,9 +37,8 @@ internal unsafe struct TileArgs
 /// <summary>
 /// The register-blocked GEMM microkernel, written once for every SIMD width: a TRows x (2 * Lanes) tile of C
 /// is accumulated in 2 * TRows registers over a list of K segments, then stored once with beta and bias
-/// applied. Each step loads two vectors of B and broadcasts one A value per row. A is read through row
-/// pointers with a stride, so a conv can hand it rows of its input in place (implicit GEMM, no im2col);
-/// the B panel is read with a stride too, so dense conv weights need no packing.
+/// applied. Each step loads two vectors of a packed B panel and broadcasts one A value per row. A is read through
+/// row pointers with a stride, so a conv can hand it rows of its input in place (implicit GEMM, no im2col).
 /// </summary>
 internal static unsafe class MicroKernel<TOps, TVec>
     where TOps : IVectorOps<TVec>
@@ -77,7 +75,8 @@ internal static unsafe class MicroKernel<TOps, TVec>
     {
         int rows = TRows.Value;
         int lanes = TOps.Lanes;
-        nint lda = t->Lda, lda2 = 2 * lda, ldb = t->Ldb;
+        int columns = Columns;
+        nint lda = t->Lda, lda2 = 2 * lda;
         int length = t->Length;
         TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero;
         TVec c30 = TOps.Zero, c31 = TOps.Zero, c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero;
@@ -100,7 +99,7 @@ internal static unsafe class MicroKernel<TOps, TVec>
         {
             float* a0 = t->A + segment->AOffset;
             float* a3 = a0 + 3 * lda, a6 = a0 + 6 * lda, a9 = a0 + 9 * lda;
-            float* b = t->B + segment->K * ldb;
+            float* b = t->B + segment->K * columns;
             for (int p = 0; p < length; p++)
             {
                 TVec b0 = TOps.Load(b), b1 = TOps.Load(b + lanes);
@@ -121,7 +120,7 @@ internal static unsafe class MicroKernel<TOps, TVec>
                 if (rows > 3) a3++;
                 if (rows > 6) a6++;
                 if (rows > 9) a9++;
-                b += ldb;
+                b += columns;
             }
         }
 
