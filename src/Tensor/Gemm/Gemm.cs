@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace NativeDance.Tensors.Gemm;
 
 /// <summary>
@@ -51,7 +53,7 @@ public static unsafe class Gemm
         {
             var row = new Span<float>(c + (nint)i * ldc, n);
             if (beta == 0f) row.Clear();
-            else if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+            else if (beta != 1f) TensorPrimitives.Multiply(row, beta, row);
         }
     }
 

@@ -103,7 +103,6 @@ internal static unsafe class GemmDriver<TOps, TVec>
             {
                 TileArgs t = default;
                 t.Segments = segmentBuffer != 0 ? (KSegment*)segmentBuffer : stackSegments;
-                t.Ldb = TileColumns;
                 for (int chunk = 0; chunk < operands->ChunkCount; chunk++)
                 {
                     operands->Prepare(first, end, chunk, (float*)scratch);

@@ -23,9 +23,8 @@ internal unsafe struct TileArgs
     public int SegmentCount;
     /// <summary>Length of every segment.</summary>
     public int Length;
-    /// <summary>B panel: row k holds 2 * Lanes floats at B + k * Ldb.</summary>
+    /// <summary>Packed B panel: row k holds 2 * Lanes floats at B + k * 2 * Lanes.</summary>
     public float* B;
-    public nint Ldb;
     /// <summary>Row r of the tile is written at C + r * Ldc, 2 * Lanes floats.</summary>
     public float* C;
     public nint Ldc;
@@ -38,9 +37,8 @@ internal unsafe struct TileArgs
 /// <summary>
 /// The register-blocked GEMM microkernel, written once for every SIMD width: a TRows x (2 * Lanes) tile of C
 /// is accumulated in 2 * TRows registers over a list of K segments, then stored once with beta and bias
-/// applied. Each step loads two vectors of B and broadcasts one A value per row. A is read through row
-/// pointers with a stride, so a conv can hand it rows of its input in place (implicit GEMM, no im2col);
-/// the B panel is read with a stride too, so dense conv weights need no packing.
+/// applied. Each step loads two vectors of a packed B panel and broadcasts one A value per row. A is read through
+/// row pointers with a stride, so a conv can hand it rows of its input in place (implicit GEMM, no im2col).
 /// </summary>
 internal static unsafe class MicroKernel<TOps, TVec>
     where TOps : IVectorOps<TVec>
@@ -54,6 +52,8 @@ internal static unsafe class MicroKernel<TOps, TVec>
     {
         switch (rows)
         {
+            case 14: Run<Rows14>(t); break;
+            case 13: Run<Rows13>(t); break;
             case 12: Run<Rows12>(t); break;
             case 11: Run<Rows11>(t); break;
             case 10: Run<Rows10>(t); break;
@@ -66,23 +66,25 @@ internal static unsafe class MicroKernel<TOps, TVec>
             case 3: Run<Rows3>(t); break;
             case 2: Run<Rows2>(t); break;
             case 1: Run<Rows1>(t); break;
-            default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "A tile has 1 to 12 rows.");
+            default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "A tile has 1 to 14 rows.");
         }
     }
 
-    // Rows are addressed from four pointers (rows 0, 3, 6, 9) plus lda or 2 * lda, which x86 encodes as
-    // base + index * scale: eight general registers in the loop instead of twelve row pointers that would spill.
+    // Rows are addressed from five pointers (rows 0, 3, 6, 9, 12) plus lda or 2 * lda, which x86 encodes as
+    // base + index * scale: nine general registers in the loop instead of fourteen row pointers that would spill.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TRows>(TileArgs* t) where TRows : struct, ITileRows
     {
         int rows = TRows.Value;
         int lanes = TOps.Lanes;
-        nint lda = t->Lda, lda2 = 2 * lda, ldb = t->Ldb;
+        int columns = Columns;
+        nint lda = t->Lda, lda2 = 2 * lda;
         int length = t->Length;
         TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero;
         TVec c30 = TOps.Zero, c31 = TOps.Zero, c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero;
         TVec c60 = TOps.Zero, c61 = TOps.Zero, c70 = TOps.Zero, c71 = TOps.Zero, c80 = TOps.Zero, c81 = TOps.Zero;
         TVec c90 = TOps.Zero, c91 = TOps.Zero, ca0 = TOps.Zero, ca1 = TOps.Zero, cb0 = TOps.Zero, cb1 = TOps.Zero;
+        TVec cc0 = TOps.Zero, cc1 = TOps.Zero, cd0 = TOps.Zero, cd1 = TOps.Zero;
         float* c = t->C;
         nint ldc = t->Ldc;
         // Pull the tile's C rows into L1 now, so the stores at the end do not each wait for a line from memory:
@@ -99,8 +101,8 @@ internal static unsafe class MicroKernel<TOps, TVec>
         for (; segment < segmentEnd; segment++)
         {
             float* a0 = t->A + segment->AOffset;
-            float* a3 = a0 + 3 * lda, a6 = a0 + 6 * lda, a9 = a0 + 9 * lda;
-            float* b = t->B + segment->K * ldb;
+            float* a3 = a0 + 3 * lda, a6 = a0 + 6 * lda, a9 = a0 + 9 * lda, a12 = a0 + 12 * lda;
+            float* b = t->B + segment->K * columns;
             for (int p = 0; p < length; p++)
             {
                 TVec b0 = TOps.Load(b), b1 = TOps.Load(b + lanes);
@@ -117,11 +119,14 @@ internal static unsafe class MicroKernel<TOps, TVec>
                 if (rows > 9) { x = TOps.Broadcast(*a9); c90 = TOps.MultiplyAdd(x, b0, c90); c91 = TOps.MultiplyAdd(x, b1, c91); }
                 if (rows > 10) { x = TOps.Broadcast(a9[lda]); ca0 = TOps.MultiplyAdd(x, b0, ca0); ca1 = TOps.MultiplyAdd(x, b1, ca1); }
                 if (rows > 11) { x = TOps.Broadcast(a9[lda2]); cb0 = TOps.MultiplyAdd(x, b0, cb0); cb1 = TOps.MultiplyAdd(x, b1, cb1); }
+                if (rows > 12) { x = TOps.Broadcast(*a12); cc0 = TOps.MultiplyAdd(x, b0, cc0); cc1 = TOps.MultiplyAdd(x, b1, cc1); }
+                if (rows > 13) { x = TOps.Broadcast(a12[lda]); cd0 = TOps.MultiplyAdd(x, b0, cd0); cd1 = TOps.MultiplyAdd(x, b1, cd1); }
                 a0++;
                 if (rows > 3) a3++;
                 if (rows > 6) a6++;
                 if (rows > 9) a9++;
-                b += ldb;
+                if (rows > 12) a12++;
+                b += columns;
             }
         }
 
@@ -139,6 +144,8 @@ internal static unsafe class MicroKernel<TOps, TVec>
         if (rows > 9) StoreRow(c + 9 * ldc, c90, c91, beta, bias);
         if (rows > 10) StoreRow(c + 10 * ldc, ca0, ca1, beta, bias);
         if (rows > 11) StoreRow(c + 11 * ldc, cb0, cb1, beta, bias);
+        if (rows > 12) StoreRow(c + 12 * ldc, cc0, cc1, beta, bias);
+        if (rows > 13) StoreRow(c + 13 * ldc, cd0, cd1, beta, bias);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

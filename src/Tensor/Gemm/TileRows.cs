@@ -22,3 +22,5 @@ internal readonly struct Rows9 : ITileRows { public static int Value => 9; }
 internal readonly struct Rows10 : ITileRows { public static int Value => 10; }
 internal readonly struct Rows11 : ITileRows { public static int Value => 11; }
 internal readonly struct Rows12 : ITileRows { public static int Value => 12; }
+internal readonly struct Rows13 : ITileRows { public static int Value => 13; }
+internal readonly struct Rows14 : ITileRows { public static int Value => 14; }

@@ -54,6 +54,35 @@ public class Conv3dForwardTests
         }
     }
 
+    [Fact]
+    public void RandomGeometriesMatchReference()
+    {
+        // Every axis draws its own kernel 1-3, stride 1-2, padding 0-2 and dilation 1-2; groups 1, 2 or depthwise.
+        var random = new Random(2024);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int groups = random.Next(3) switch { 0 => 1, 1 => 2, _ => 0 };
+            int cin = groups == 0 ? random.Next(1, 20) : groups * random.Next(1, 5);
+            int cout = groups == 0 ? cin : groups * random.Next(1, 6);
+            if (groups == 0) groups = cin;
+            Dims3 Draw(int min, int max) => new(random.Next(min, max + 1), random.Next(min, max + 1), random.Next(min, max + 1));
+            var kernel = Draw(1, 3);
+            var dilation = Draw(1, 2);
+            var padding = Draw(0, 2);
+            var input = new Dims3(
+                Math.Max(random.Next(1, 7), (kernel.T - 1) * dilation.T + 1),
+                Math.Max(random.Next(1, 9), (kernel.H - 1) * dilation.H + 1),
+                Math.Max(random.Next(1, 17), (kernel.W - 1) * dilation.W + 1));
+            var g = Conv3dGeometry.Create(random.Next(1, 3), cin, input, cout, kernel, Draw(1, 2), padding, dilation, groups);
+            var (x, w, b) = Operands(g, hasBias: random.Next(2) == 0, seed: trial);
+            var expected = Conv3dReference.Forward(g, ToDouble(x), ToDouble(w), ToDouble(b));
+            var y = new GuardedBuffer(g.OutputLength);
+            KernelSettings.Run(Tensors.Gemm.SimdDispatch.Best, 2, () => Conv3d.Forward(g, x, w, b, y.Span));
+            Numerics.AssertClose(y.Span, expected, Tolerance, g.ToString());
+            y.AssertGuardIntact(g.ToString());
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void MaskedEqualsDenseConvOfMaskedInput(string name)

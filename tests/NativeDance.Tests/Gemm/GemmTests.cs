@@ -98,6 +98,23 @@ public class GemmTests
     }
 
     [Fact]
+    public void MultiplyAllocatesNothing()
+    {
+        var random = new Random(15);
+        const int m = 70, n = 90, k = 300;
+        var a = Random(random, k * m);
+        var b = Random(random, k * n);
+        var c = new float[m * n];
+        KernelSettings.Run(SimdDispatch.Best, 1, () =>
+        {
+            Tensors.Gemm.Gemm.Multiply(true, false, m, n, k, 1f, a, m, b, n, 0f, c, n);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Tensors.Gemm.Gemm.Multiply(true, false, m, n, k, 1f, a, m, b, n, 0f, c, n);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
+    }
+
+    [Fact]
     public void BadArgumentsNameTheValues()
     {
         var x = new float[100];
