@@ -44,7 +44,7 @@ internal sealed class ConfigFile
         object? value = typeof(T) switch
         {
             var t when t == typeof(string) => element.GetString(),
-            var t when t == typeof(int) => element.GetInt32(),
+            var t when t == typeof(int) || t == typeof(int?) => element.GetInt32(),
             var t when t == typeof(float) => element.GetSingle(),
             var t when t == typeof(bool) => element.GetBoolean(),
             var t when t == typeof(ulong) => element.GetUInt64(),

@@ -15,8 +15,8 @@ internal sealed class RunOptions
     public Option<int> Frames { get; } = new("--frames") { Description = "Frames per clip (T)", DefaultValueFactory = _ => 16 };
     public Option<int> Size { get; } = new("--size") { Description = "Clip height and width after cropping", DefaultValueFactory = _ => 32 };
     public Option<float> Width { get; } = new("--width") { Description = "Channel width multiplier of the model", DefaultValueFactory = _ => 1f };
-    public Option<int> TrainClips { get; } = new("--train-clips") { Description = "Procedural dataset: clips in the training split", DefaultValueFactory = _ => 2000 };
-    public Option<int> EvalClips { get; } = new("--eval-clips") { Description = "Procedural dataset: clips in the validation and test splits", DefaultValueFactory = _ => 500 };
+    public Option<int?> TrainClips { get; } = new("--train-clips") { Description = "Training clips: procedural ones rendered (default 2000); other datasets: a seeded subset (default: all)" };
+    public Option<int?> EvalClips { get; } = new("--eval-clips") { Description = "Validation and test clips each: procedural (default 500); other datasets: a seeded subset (default: all)" };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Clips per batch", DefaultValueFactory = _ => 16 };
     public Option<int> Threads { get; } = new("--threads") { Description = "Compute threads (default: all processors)", DefaultValueFactory = _ => Environment.ProcessorCount };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of data, initialisation and order", DefaultValueFactory = _ => 1UL };
