@@ -34,9 +34,9 @@ internal static class AapCommand
             using var context = new RunContext(run, c);
             var (backbone, spec) = RunContext.LoadModel(c.Get(checkpoint));
             var gated = (IGatedNetwork)backbone;
-            var trainLoader = context.Loader(context.Open(DatasetSplit.Train), training: true, spec.Size);
-            var validationLoader = context.Loader(context.Open(DatasetSplit.Validation), training: false, spec.Size);
-            var testLoader = context.Loader(context.Open(DatasetSplit.Test), training: false, spec.Size);
+            var trainLoader = context.Loader(context.Open(DatasetSplit.Train, spec), training: true, spec.Size);
+            var validationLoader = context.Loader(context.Open(DatasetSplit.Validation, spec), training: false, spec.Size);
+            var testLoader = context.Loader(context.Open(DatasetSplit.Test, spec), training: false, spec.Size);
             if (validationLoader.Dataset.Count < validationLoader.BatchSize)
                 throw new ArgumentException($"Calibration needs at least one batch of validation clips; {validationLoader.Dataset.Count} are available.");
             string outDir = c.Get(output);

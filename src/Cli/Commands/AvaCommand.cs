@@ -30,8 +30,8 @@ internal static class AvaCommand
             using var context = new RunContext(run, c);
             var (student, spec) = RunContext.LoadModel(c.Get(checkpoint));
             var (teacher, _) = RunContext.LoadModel(c.Get(checkpoint));
-            var train = context.Open(DatasetSplit.Train);
-            var validation = context.Open(DatasetSplit.Validation);
+            var train = context.Open(DatasetSplit.Train, spec);
+            var validation = context.Open(DatasetSplit.Validation, spec);
             var trainLoader = context.Loader(train, training: true, spec.Size);
             var validationLoader = context.Loader(validation, training: false, spec.Size);
             string outDir = c.Get(output);

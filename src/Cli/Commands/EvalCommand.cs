@@ -1,11 +1,6 @@
 using System.CommandLine;
 using NativeDance.Data;
-using NativeDance.Data.Loading;
-using NativeDance.Data.Transforms;
-using NativeDance.Models.Checkpoints;
 using NativeDance.Models.Training;
-using NativeDance.Models.Zoo;
-using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Cli.Commands;
 
@@ -24,25 +19,18 @@ internal static class EvalCommand
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
             var c = ConfigFile.Load(parse, parse.GetValue(run.Config));
-            ParallelFor.Threads = c.Get(run.Threads);
-            string path = c.Get(checkpoint);
-            if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint not found: {path}");
-            var spec = CheckpointMetadata.ToSpec(ModelCheckpoint.ReadMetadata(path), path);
+            using var context = new RunContext(run, c);
+            var (model, spec) = RunContext.LoadModel(c.Get(checkpoint));
             var which = c.Get(split) switch
             {
                 "test" => DatasetSplit.Test,
                 "validation" => DatasetSplit.Validation,
                 var s => throw new ArgumentException($"--split must be test or validation, got '{s}'."),
             };
-            var request = run.DatasetRequest(c);
-            request = request with { Clip = request.Clip with { Frames = spec.Frames } };
-            var data = DatasetCatalog.Open(request, which);
+            var data = context.Open(which, spec);
             if (data.ClassNames.Count != spec.Classes)
                 throw new ArgumentException($"The checkpoint classifies {spec.Classes} classes but {data.Name} has {data.ClassNames.Count}.");
-            var model = ModelZoo.Create(spec);
-            ModelCheckpoint.Load(model, path);
-            using var loader = new ClipLoader(data, new ClipLoaderOptions { BatchSize = c.Get(run.BatchSize), Shuffle = false, SkipUnreadableClips = true },
-                ClipTransformPipeline.Standard(data, spec.Size, spec.Size, training: false));
+            var loader = context.Loader(data, training: false, spec.Size);
             var result = Evaluator.Evaluate(model, loader, spec.Classes, cancel);
             Console.WriteLine($"{spec.Architecture} on {data.Name} {which.ToString().ToLowerInvariant()}: top-1 {result.Accuracy:P2} over {result.Clips} clips");
             PrintConfusion(result.Confusion, data.ClassNames);

@@ -13,8 +13,11 @@ internal sealed class RunContext : IDisposable
 {
     private readonly List<ClipLoader> _loaders = [];
 
+    private readonly RunOptions _run;
+
     public RunContext(RunOptions run, ConfigFile config)
     {
+        _run = run;
         Config = config;
         ParallelFor.Threads = config.Get(run.Threads);
         Request = run.DatasetRequest(config);
@@ -28,8 +31,11 @@ internal sealed class RunContext : IDisposable
     public int BatchSize { get; }
     public int Size { get; }
 
-    /// <summary>A split of the dataset.</summary>
+    /// <summary>A split of the dataset, with clips of the size given by the options.</summary>
     public IClipDataset Open(DatasetSplit split) => DatasetCatalog.Open(Request, split);
+
+    /// <summary>A split of the dataset, with clips of the length and size <paramref name="model"/> was trained on.</summary>
+    public IClipDataset Open(DatasetSplit split, ModelSpec model) => DatasetCatalog.Open(_run.DatasetRequest(Config, model.Frames, model.Size), split);
 
     /// <summary>A loader over <paramref name="data"/>: shuffled with random crops for training, in order with centre crops otherwise.</summary>
     public ClipLoader Loader(IClipDataset data, bool training, int? size = null)

@@ -30,10 +30,12 @@ internal sealed class RunOptions
     }
 
     /// <summary>The dataset request: procedural clips are rendered at the training size, others decoded larger and cropped.</summary>
-    public DatasetRequest DatasetRequest(ConfigFile c)
+    public DatasetRequest DatasetRequest(ConfigFile c) => DatasetRequest(c, c.Get(Frames), c.Get(Size));
+
+    /// <summary>The dataset request for clips of a given length and size (e.g. those a checkpoint was trained on).</summary>
+    public DatasetRequest DatasetRequest(ConfigFile c, int frames, int size)
     {
         string name = c.Get(Dataset);
-        int frames = c.Get(Frames), size = c.Get(Size);
         if (frames < 1 || size < 1) throw new ArgumentException($"--frames and --size must be positive, got {frames} and {size}.");
         var clip = name switch
         {

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using NativeDance.Data;
-using NativeDance.Data.Loading;
-using NativeDance.Data.Transforms;
 using NativeDance.Models.Training;
 using NativeDance.Models.Zoo;
 using NativeDance.Tensors.Threading;
@@ -30,18 +28,15 @@ internal static class TrainCommand
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
             var c = ConfigFile.Load(parse, parse.GetValue(run.Config));
-            ParallelFor.Threads = c.Get(run.Threads);
-            var request = run.DatasetRequest(c);
-            var train = DatasetCatalog.Open(request, DatasetSplit.Train);
-            var validation = DatasetCatalog.Open(request, DatasetSplit.Validation);
-            int size = c.Get(run.Size);
-            var spec = new ModelSpec(c.Get(run.Model), train.ClassNames.Count, c.Get(run.Width), request.Clip.Frames, size, Seed: request.Seed);
+            using var context = new RunContext(run, c);
+            var request = context.Request;
+            var train = context.Open(DatasetSplit.Train);
+            var validation = context.Open(DatasetSplit.Validation);
+            var spec = new ModelSpec(c.Get(run.Model), train.ClassNames.Count, c.Get(run.Width), request.Clip.Frames, context.Size, Seed: request.Seed);
             var model = ModelZoo.Create(spec);
-            int batch = c.Get(run.BatchSize);
-            using var trainLoader = new ClipLoader(train, new ClipLoaderOptions { BatchSize = batch, Seed = request.Seed, DropLast = true, SkipUnreadableClips = true },
-                ClipTransformPipeline.Standard(train, size, size, training: true));
-            using var validationLoader = new ClipLoader(validation, new ClipLoaderOptions { BatchSize = batch, Shuffle = false, SkipUnreadableClips = true },
-                ClipTransformPipeline.Standard(validation, size, size, training: false));
+            int batch = context.BatchSize;
+            var trainLoader = context.Loader(train, training: true);
+            var validationLoader = context.Loader(validation, training: false);
             var options = new TrainingOptions
             {
                 Epochs = c.Get(epochs), LearningRate = c.Get(lr), Optimizer = c.Get(optimizer), Schedule = c.Get(schedule),
