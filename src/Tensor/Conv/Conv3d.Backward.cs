@@ -38,8 +38,10 @@ public static partial class Conv3d
     /// </summary>
     /// <remarks>
     /// Algorithm by shape: depthwise convs run a direct kernel vectorised over channels; a 1x1x1 kernel with stride 1
-    /// and no padding is one GEMM per group (input^T x gradOutput); everything else gathers im2col tiles of the input
-    /// and accumulates im2col^T x gradOutput tile by tile in GEMMs. gradBias is the column sum of gradOutput.
+    /// and no padding is one GEMM per group (input^T x gradOutput); a conv with at most four input channels (a first
+    /// layer) adds x * dY rows straight into the gradient (its GEMM would be a half-empty 81 x 16 tile); everything else
+    /// gathers im2col tiles of the input and accumulates im2col^T x gradOutput tile by tile in GEMMs. gradBias is the
+    /// column sum of gradOutput.
     /// </remarks>
     /// <example><code>Conv3d.BackwardWeight(g, input, gradOutput, gradWeight, gradBias);</code></example>
     /// <exception cref="ArgumentException">A buffer's length does not match <paramref name="g"/>; the message names the
@@ -53,6 +55,7 @@ public static partial class Conv3d
         if (!gradBias.IsEmpty) RequireLength(g, nameof(gradBias), gradBias.Length, g.OutChannels, static c => new Shape(c.OutChannels));
         if (Conv3dBackwardDepthwise.Applies(g)) Conv3dBackwardDepthwise.Weight(g, input, gradOutput, gradWeight);
         else if (Conv3dBackwardGemm.IsPointwise(g)) Conv3dBackwardGemm.PointwiseWeight(g, input, gradOutput, gradWeight);
+        else if (Conv3dBackwardNarrowWeight.Applies(g)) Conv3dBackwardNarrowWeight.Weight(g, input, gradOutput, gradWeight);
         else Conv3dBackwardGemm.Weight(g, input, gradOutput, gradWeight);
         if (!gradBias.IsEmpty) SumRows(gradOutput, g.OutChannels, gradBias);
     }

@@ -196,6 +196,10 @@ public class Conv3dBackwardTests
             Conv3dGeometry.Create(2, 40, new Dims3(6, 10, 11), 8, Dims3.Cube(3), padding: Dims3.Cube(1)),
             Conv3dGeometry.Create(2, 8, new Dims3(6, 10, 11), 40, Dims3.Cube(3), padding: Dims3.Cube(1)),
             Conv3dGeometry.Create(1, 40, new Dims3(9, 16, 50), 8, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1)),
+            // First layers (RGB in): the direct narrow weight-gradient path, incl. an R3D-like stem and a Cout vector tail.
+            Conv3dGeometry.Create(2, 3, new Dims3(6, 9, 10), 16, new Dims3(3, 7, 7), new Dims3(1, 2, 2), new Dims3(1, 3, 3)),
+            Conv3dGeometry.Create(1, 1, new Dims3(4, 5, 6), 5, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), Dims3.Cube(2)),
+            Conv3dGeometry.Create(1, 4, new Dims3(5, 6, 7), 35, Dims3.Cube(3), padding: Dims3.Cube(1)),
             Conv3dGeometry.Create(1, 80, new Dims3(4, 5, 6), 6, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 2),
             Conv3dGeometry.Create(1, 6, new Dims3(4, 5, 6), 80, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 2),
             Conv3dGeometry.Create(1, 80, new Dims3(5, 5, 6), 6, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), groups: 2),
