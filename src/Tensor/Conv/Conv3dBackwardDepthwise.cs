@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using NativeDance.Tensors.Threading;
 
@@ -26,31 +25,11 @@ internal static unsafe class Conv3dBackwardDepthwise
         }
     }
 
-    /// <summary>
-    /// Each item sums the products of a band of output rows into its own partial weight gradient; the partials are
-    /// added at the end, so no two threads accumulate into the same memory.
-    /// </summary>
+    /// <summary>Per (kt, kh) tap row, every output pixel adds x * dy over whole channel vectors (see <see cref="Conv3dWeightGradientBands"/>).</summary>
     public static void Weight(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight)
     {
-        int rows = g.Batch * g.Output.T * g.Output.H, parts = Math.Min(rows, 2 * ParallelFor.Threads);
-        int length = g.WeightLength;
-        var (buffer, capacity) = NativeBufferPool.Rent(checked(parts * length));
-        try
-        {
-            fixed (float* x = input, dy = gradOutput)
-            {
-                var body = new WeightBands(g, x, dy, (float*)buffer, rows, parts);
-                ParallelFor.Run(parts, ref body);
-            }
-            var partials = new ReadOnlySpan<float>((float*)buffer, parts * length);
-            partials[..length].CopyTo(gradWeight);
-            for (int part = 1; part < parts; part++)
-                TensorPrimitives.Add(gradWeight, partials.Slice(part * length, length), gradWeight);
-        }
-        finally
-        {
-            NativeBufferPool.Return(buffer, capacity);
-        }
+        fixed (float* x = input, dy = gradOutput)
+            Conv3dWeightGradientBands.Run(g, x, dy, gradWeight, new WeightTapRow(g));
     }
 
     /// <summary>The output index o whose tap k reads input index i (o * stride - padding + k * dilation = i), if any.</summary>
@@ -101,37 +80,17 @@ internal static unsafe class Conv3dBackwardDepthwise
         }
     }
 
-    private readonly struct WeightBands(Conv3dGeometry g, float* input, float* gradOutput, float* partials, int rows, int parts)
-        : IParallelBody
+    private readonly struct WeightTapRow(Conv3dGeometry g) : ITapRowKernel
     {
-        public void Invoke(int part)
+        public void Accumulate(float* tapSums, float* inputRow, float* gradOutputRow)
         {
             int c = g.InChannels;
-            float* sums = partials + (long)part * g.WeightLength;
-            new Span<float>(sums, g.WeightLength).Clear();
-            for (int row = (int)((long)part * rows / parts), end = (int)((long)(part + 1) * rows / parts); row < end; row++)
+            for (int kw = 0; kw < g.Kernel.W; kw++)
+            for (int ow = 0; ow < g.Output.W; ow++)
             {
-                int oh = row % g.Output.H, ot = row / g.Output.H % g.Output.T, n = row / g.Output.H / g.Output.T;
-                float* source = gradOutput + (long)row * g.Output.W * c;
-                for (int kt = 0; kt < g.Kernel.T; kt++)
-                {
-                    int it = ot * g.Stride.T - g.Padding.T + kt * g.Dilation.T;
-                    if ((uint)it >= (uint)g.Input.T) continue;
-                    for (int kh = 0; kh < g.Kernel.H; kh++)
-                    {
-                        int ih = oh * g.Stride.H - g.Padding.H + kh * g.Dilation.H;
-                        if ((uint)ih >= (uint)g.Input.H) continue;
-                        float* pixels = input + ((long)(n * g.Input.T + it) * g.Input.H + ih) * g.Input.W * c;
-                        float* taps = sums + (long)(kt * g.Kernel.H + kh) * g.Kernel.W * c;
-                        for (int kw = 0; kw < g.Kernel.W; kw++)
-                        for (int ow = 0; ow < g.Output.W; ow++)
-                        {
-                            int iw = ow * g.Stride.W - g.Padding.W + kw * g.Dilation.W;
-                            if ((uint)iw >= (uint)g.Input.W) continue;
-                            MultiplyAddInto(taps + kw * c, pixels + (long)iw * c, source + (long)ow * c, c);
-                        }
-                    }
-                }
+                int iw = ow * g.Stride.W - g.Padding.W + kw * g.Dilation.W;
+                if ((uint)iw >= (uint)g.Input.W) continue;
+                MultiplyAddInto(tapSums + kw * c, inputRow + (long)iw * c, gradOutputRow + (long)ow * c, c);
             }
         }
     }

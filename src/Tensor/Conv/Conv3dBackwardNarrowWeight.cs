@@ -1,7 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using NativeDance.Tensors.Threading;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace NativeDance.Tensors.Conv;
 
@@ -9,8 +7,7 @@ namespace NativeDance.Tensors.Conv;
 /// Weight gradient of convs with very few input channels (a network's first layer: RGB in). As a GEMM it is
 /// im2col^T x dY with m = taps * Cin (81) and n = Cout (16): the tile is half empty and every input is copied twice, so
 /// it ran at about 10 GFLOP/s. Here each output pixel instead adds x[tap, ci] * dY[pixel, :] straight into the weight
-/// gradient row of (tap, ci), vectorised over Cout; each thread sums a band of output rows into its own partial copy
-/// (small enough for L1/L2), and the partials are added at the end.
+/// gradient row of (tap, ci), vectorised over Cout, in the banded frame of <see cref="Conv3dWeightGradientBands"/>.
 /// </summary>
 internal static unsafe class Conv3dBackwardNarrowWeight
 {
@@ -21,25 +18,8 @@ internal static unsafe class Conv3dBackwardNarrowWeight
 
     public static void Weight(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight)
     {
-        int rows = g.Batch * g.Output.T * g.Output.H, parts = Math.Min(rows, 2 * ParallelFor.Threads);
-        int length = g.WeightLength;
-        var (buffer, capacity) = NativeBufferPool.Rent(checked(parts * length));
-        try
-        {
-            fixed (float* x = input, dy = gradOutput)
-            {
-                var body = new Bands(g, x, dy, (float*)buffer, rows, parts);
-                ParallelFor.Run(parts, ref body);
-            }
-            var partials = new ReadOnlySpan<float>((float*)buffer, parts * length);
-            partials[..length].CopyTo(gradWeight);
-            for (int part = 1; part < parts; part++)
-                TensorPrimitives.Add(gradWeight, partials.Slice(part * length, length), gradWeight);
-        }
-        finally
-        {
-            NativeBufferPool.Return(buffer, capacity);
-        }
+        fixed (float* x = input, dy = gradOutput)
+            Conv3dWeightGradientBands.Run(g, x, dy, gradWeight, new TapRow(g));
     }
 
     /// <summary>
@@ -72,42 +52,23 @@ internal static unsafe class Conv3dBackwardNarrowWeight
         }
     }
 
-    private readonly struct Bands(Conv3dGeometry g, float* input, float* gradOutput, float* partials, int rows, int parts) : IParallelBody
+    private readonly struct TapRow(Conv3dGeometry g) : ITapRowKernel
     {
-        public void Invoke(int part)
+        public void Accumulate(float* tapSums, float* inputRow, float* gradOutputRow)
         {
             int cin = g.InChannels, cout = g.OutChannels;
-            float* sums = partials + (long)part * g.WeightLength;
-            new Span<float>(sums, g.WeightLength).Clear();
-            for (int row = (int)((long)part * rows / parts), end = (int)((long)(part + 1) * rows / parts); row < end; row++)
+            for (int kw = 0; kw < g.Kernel.W; kw++)
             {
-                int oh = row % g.Output.H, ot = row / g.Output.H % g.Output.T, n = row / g.Output.H / g.Output.T;
-                float* dyRow = gradOutput + (long)row * g.Output.W * cout;
-                for (int kt = 0; kt < g.Kernel.T; kt++)
-                {
-                    int it = ot * g.Stride.T - g.Padding.T + kt * g.Dilation.T;
-                    if ((uint)it >= (uint)g.Input.T) continue;
-                    for (int kh = 0; kh < g.Kernel.H; kh++)
-                    {
-                        int ih = oh * g.Stride.H - g.Padding.H + kh * g.Dilation.H;
-                        if ((uint)ih >= (uint)g.Input.H) continue;
-                        float* inRow = input + ((long)(n * g.Input.T + it) * g.Input.H + ih) * g.Input.W * cin;
-                        float* tapRows = sums + (long)(kt * g.Kernel.H + kh) * g.Kernel.W * cin * cout;
-                        for (int kw = 0; kw < g.Kernel.W; kw++)
-                        {
-                            // Output columns whose tap kw lands inside the input: ow in [first, last], input column iw0 + ow * stride.
-                            int iw0 = kw * g.Dilation.W - g.Padding.W;
-                            int first = iw0 >= 0 ? 0 : (-iw0 + g.Stride.W - 1) / g.Stride.W;
-                            int last = Math.Min(g.Output.W - 1, (g.Input.W - 1 - iw0) / g.Stride.W);
-                            if (iw0 + (long)last * g.Stride.W >= g.Input.W || last < first) continue;
-                            float* target = tapRows + (long)kw * cin * cout;
-                            float* dy = dyRow + (long)first * cout;
-                            float* x = inRow + (long)(iw0 + first * g.Stride.W) * cin;
-                            for (int ci = 0; ci < cin; ci++)
-                                AccumulateRow(target + (long)ci * cout, x + ci, (long)g.Stride.W * cin, dy, last - first + 1, cout);
-                        }
-                    }
-                }
+                // Output columns whose tap kw lands inside the input: ow in [first, last], input column iw0 + ow * stride.
+                int iw0 = kw * g.Dilation.W - g.Padding.W;
+                int first = iw0 >= 0 ? 0 : (-iw0 + g.Stride.W - 1) / g.Stride.W;
+                int last = Math.Min(g.Output.W - 1, (g.Input.W - 1 - iw0) / g.Stride.W);
+                if (iw0 + (long)last * g.Stride.W >= g.Input.W || last < first) continue;
+                float* target = tapSums + (long)kw * cin * cout;
+                float* dy = gradOutputRow + (long)first * cout;
+                float* x = inputRow + (long)(iw0 + first * g.Stride.W) * cin;
+                for (int ci = 0; ci < cin; ci++)
+                    AccumulateRow(target + (long)ci * cout, x + ci, (long)g.Stride.W * cin, dy, last - first + 1, cout);
             }
         }
     }
