@@ -6,15 +6,16 @@ using NativeDance.Tensors.Conv;
 
 namespace NativeDance.Models.Zoo;
 
-/// <summary>One stage of a plain 3D conv net: a 3x3x3 conv, optional batch norm, ReLU, then an optional max pool.</summary>
+/// <summary>One stage of a plain 3D conv net: a 3x3x3 conv (padding 1), optional batch norm, ReLU, then an optional max pool.</summary>
 /// <param name="Name">Name of the conv (e.g. <c>conv3a</c>); its batch norm is named by replacing "conv" with "bn".</param>
 /// <param name="OutChannels">Output channels.</param>
 /// <param name="Pool">Pool kernel (= stride) after the stage, or null.</param>
 /// <param name="PoolPadding">Padding of that pool, or null for none.</param>
-public sealed record ConvStage(string Name, int OutChannels, Dims3? Pool, Dims3? PoolPadding = null);
+/// <param name="Stride">Stride of the conv, or null for 1.</param>
+public sealed record ConvStage(string Name, int OutChannels, Dims3? Pool, Dims3? PoolPadding = null, Dims3? Stride = null);
 
 /// <summary>
-/// A C3D-style network: stacked conv stages (3x3x3, stride 1, padding 1) and pools, then either fully connected
+/// A C3D-style network: stacked conv stages (3x3x3, padding 1) and pools, then either fully connected
 /// layers on the flattened features (C3D) or global average pooling and one classifier (tiny C3D).
 /// </summary>
 public sealed class PlainConvNet : Module, IGatedNetwork
@@ -45,7 +46,7 @@ public sealed class PlainConvNet : Module, IGatedNetwork
         var ignored = new List<LayerCost>();
         foreach (var stage in stages)
         {
-            var conv = AddModule(stage.Name, new Layers.Conv3d(channels, stage.OutChannels, Dims3.Cube(3), padding: Dims3.Cube(1), bias: !batchNorm, seed: seeds.Next()));
+            var conv = AddModule(stage.Name, new Layers.Conv3d(channels, stage.OutChannels, Dims3.Cube(3), stage.Stride, Dims3.Cube(1), bias: !batchNorm, seed: seeds.Next()));
             conv.InitializeKaimingFanOut(seeds.Next());
             var norm = batchNorm ? AddModule(stage.Name.Replace("conv", "bn", StringComparison.Ordinal), new BatchNorm3d(stage.OutChannels)) : null;
             var pool = stage.Pool is { } k ? new MaxPool3d(k, k, stage.PoolPadding) : null;

@@ -5,13 +5,14 @@ using F = TorchSharp.torch.nn.functional;
 namespace NativeDance.Peers.Torch.Models;
 
 /// <summary>
-/// The tiny C3D of our model zoo in libtorch: four stages of [3x3x3 conv (padding 1, no bias), BatchNorm3d, ReLU],
-/// max pools (1,2,2), 2 and 2 after the first three, global average pooling and a linear classifier. State names:
+/// The tiny C3D of our model zoo in libtorch: four stages of [3x3x3 conv (padding 1, no bias), BatchNorm3d, ReLU], the
+/// first conv with stride (1,2,2), max pools 2 after the second and third, global average pooling and a linear classifier. State names:
 /// <c>conv{i}.weight</c>, <c>bn{i}.*</c>, <c>fc.weight</c>, <c>fc.bias</c>.
 /// </summary>
 public sealed class TorchTinyC3d : TorchVideoNet
 {
-    private static readonly long[][] Pools = [[1, 2, 2], [2, 2, 2], [2, 2, 2]];
+    private static readonly long[][] Strides = [[1, 2, 2], [1, 1, 1], [1, 1, 1], [1, 1, 1]];
+    private static readonly bool[] PoolAfter = [false, true, true, false];
     private readonly int _stages;
 
     private TorchTinyC3d(TorchStateDict state, int stages) : base(state) => _stages = stages;
@@ -47,8 +48,8 @@ public sealed class TorchTinyC3d : TorchVideoNet
         var x = clips;
         for (int i = 0; i < _stages; i++)
         {
-            x = F.relu(BatchNorm(Conv(x, $"conv{i + 1}", [1, 1, 1], [1, 1, 1]), $"bn{i + 1}", training));
-            if (i < Pools.Length) x = F.max_pool3d(x, Pools[i], Pools[i]);
+            x = F.relu(BatchNorm(Conv(x, $"conv{i + 1}", Strides[i], [1, 1, 1]), $"bn{i + 1}", training));
+            if (PoolAfter[i]) x = F.max_pool3d(x, [2, 2, 2], [2, 2, 2]);
         }
         return Linear(GlobalAveragePool(x), "fc").MoveToOuterDisposeScope();
     }
