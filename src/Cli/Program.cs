@@ -1,8 +1,10 @@
 using System.CommandLine;
 using NativeDance.Cli.Commands;
+using NativeDance.Cli.Demo;
 
 var root = new RootCommand("NativeDance: input-aware dynamic pruning of 3D CNNs (DANCE) on its own tensor engine.")
 {
+    DemoCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
     AvaCommand.Create(),

@@ -86,7 +86,7 @@ internal static class AapCommand
     }
 
     /// <summary>Builds the controller and sets its feature normalisation from a few training batches.</summary>
-    private static AapController FitController(Module backbone, IGatedNetwork gated, NativeDance.Data.Loading.ClipLoader loader)
+    internal static AapController FitController(Module backbone, IGatedNetwork gated, NativeDance.Data.Loading.ClipLoader loader)
     {
         backbone.Eval();
         var rows = new List<float>();

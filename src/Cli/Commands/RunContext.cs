@@ -15,12 +15,16 @@ internal sealed class RunContext : IDisposable
 
     private readonly RunOptions _run;
 
-    public RunContext(RunOptions run, ConfigFile config)
+    /// <param name="run">The shared options.</param>
+    /// <param name="config">Their values.</param>
+    /// <param name="adjust">Changes the dataset request where a command has its own defaults (e.g. the demo's clip counts).</param>
+    public RunContext(RunOptions run, ConfigFile config, Func<DatasetRequest, DatasetRequest>? adjust = null)
     {
         _run = run;
         Config = config;
         ParallelFor.Threads = config.Get(run.Threads);
         Request = run.DatasetRequest(config);
+        if (adjust is not null) Request = adjust(Request);
         BatchSize = config.Get(run.BatchSize);
         Size = config.Get(run.Size);
         if (BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {BatchSize}.");

@@ -1,7 +1,7 @@
 namespace NativeDance.Pruning.Reports;
 
 /// <summary>Writes a file through a temporary sibling and a rename, so readers never see a half-written file.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Creates the parent folder if needed, lets <paramref name="write"/> fill a temporary file, then moves it over <paramref name="path"/>.</summary>
     public static void Write(string path, Action<Stream> write)

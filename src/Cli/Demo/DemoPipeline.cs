@@ -1,0 +1,133 @@
+using NativeDance.Autograd;
+using NativeDance.Cli.Commands;
+using NativeDance.Data;
+using NativeDance.Data.Loading;
+using NativeDance.Models.Checkpoints;
+using NativeDance.Models.Modules;
+using NativeDance.Models.Training;
+using NativeDance.Models.Zoo;
+using NativeDance.Pruning.Dance;
+using NativeDance.Pruning.Methods;
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Cli.Demo;
+
+/// <summary>
+/// The whole DANCE story in one run: train the dense model, amplify its activation variability (AVA), train and
+/// calibrate the controller (AAP), evaluate DANCE and every baseline and ablation at matched MACs, and time dense
+/// against gated inference. Each stage writes its checkpoints under the output folder.
+/// </summary>
+internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSettings settings, string outputDirectory, double maxLoss, CancellationToken cancel)
+{
+    private readonly DemoStages _stages = new(5);
+    private readonly ProgressLine _progress = new();
+
+    private string DenseCheckpoint => Path.Combine(outputDirectory, "dense", "model.safetensors");
+    private string AvaCheckpoint => Path.Combine(outputDirectory, "ava", "model.safetensors");
+
+    public DemoResults Run()
+    {
+        var trainSet = context.Open(DatasetSplit.Train);
+        var train = context.Loader(trainSet, training: true);
+        var validation = context.Loader(context.Open(DatasetSplit.Validation), training: false);
+        var test = context.Loader(context.Open(DatasetSplit.Test), training: false);
+        if (validation.Dataset.Count < validation.BatchSize)
+            throw new ArgumentException($"Calibration needs at least one batch ({validation.BatchSize}) of validation clips; the dataset has {validation.Dataset.Count}.");
+        var results = new DemoResults
+        {
+            Model = spec.Architecture, Dataset = trainSet.Name, Clip = trainSet.Spec, Threads = ParallelFor.Threads,
+            TrainClips = trainSet.Count, EvalClips = validation.Dataset.Count,
+        };
+        Console.WriteLine($"DANCE demo: {spec.Architecture} on {trainSet.Name}, {trainSet.Count} train / {validation.Dataset.Count} validation / {test.Dataset.Count} test clips of {trainSet.Spec}, {ParallelFor.Threads} threads");
+
+        results.DenseAccuracy = _stages.Run($"training the dense {spec.Architecture}", () => TrainDense(train, validation, test));
+        results.AvaAccuracy = _stages.Run("AVA: amplifying activation variability", () => Amplify(train, validation, test, results));
+        _stages.Run("AAP: training and calibrating the controller", () => TrainController(train, validation, test, results));
+        results.Stages = _stages.Timings;
+        results.WallSeconds = _stages.ElapsedSeconds;
+        return results;
+    }
+
+    private double TrainDense(ClipLoader train, ClipLoader validation, ClipLoader test)
+    {
+        var model = ModelZoo.Create(spec);
+        var trainer = new Trainer(model, train, validation, spec.Classes,
+            new TrainingOptions { Epochs = settings.DenseEpochs, LearningRate = 0.05f, OutputDirectory = Path.GetDirectoryName(DenseCheckpoint)! },
+            CheckpointMetadata.Describe(spec, context.Request));
+        Follow(trainer, "dense");
+        trainer.Run(resume: false, cancel);
+        double accuracy = Evaluator.Evaluate(model, test, spec.Classes, cancel).Accuracy;
+        Console.WriteLine($"      dense test accuracy {accuracy:P2} ({model.ParameterCount:N0} parameters)");
+        return accuracy;
+    }
+
+    private double Amplify(ClipLoader train, ClipLoader validation, ClipLoader test, DemoResults results)
+    {
+        var student = Load(DenseCheckpoint);
+        var teacher = Load(DenseCheckpoint);
+        results.GateNames = ((IGatedNetwork)student).Gates.Select(g => g.ConvName).ToList();
+        results.VariabilityBefore = VariabilityProbe.Measure(student, validation);
+        var trainer = new Trainer(new AvaObjective(student, teacher, new AvaOptions()), train, validation, spec.Classes,
+            new TrainingOptions { Epochs = settings.AvaEpochs, LearningRate = 0.01f, OutputDirectory = Path.GetDirectoryName(AvaCheckpoint)! },
+            CheckpointMetadata.Describe(spec, context.Request));
+        Follow(trainer, "AVA");
+        trainer.Run(resume: false, cancel);
+        results.VariabilityAfter = VariabilityProbe.Measure(student, validation);
+        foreach (var (b, a) in results.VariabilityBefore.Zip(results.VariabilityAfter))
+            Console.WriteLine($"      CV2 entering {b.Conv}: elements {b.Elements:F2} -> {a.Elements:F2}, channels {b.Channels:F3} -> {a.Channels:F3}, frames {b.Frames:F3} -> {a.Frames:F3}");
+        double accuracy = Evaluator.Evaluate(student, test, spec.Classes, cancel).Accuracy;
+        Console.WriteLine($"      AVA test accuracy {accuracy:P2}");
+        return accuracy;
+    }
+
+    private bool TrainController(ClipLoader train, ClipLoader validation, ClipLoader test, DemoResults results)
+    {
+        var backbone = Load(AvaCheckpoint);
+        var controller = AapCommand.FitController(backbone, (IGatedNetwork)backbone, train);
+        var objective = new AapObjective(backbone, controller, new AapOptions { Budget = (float)DanceBudget });
+        var trainer = new Trainer(objective, train, null, spec.Classes,
+            new TrainingOptions { Epochs = settings.AapEpochs, LearningRate = 1e-3f, Optimizer = "adamw", WeightDecay = 0, OutputDirectory = Path.Combine(outputDirectory, "aap") });
+        Follow(trainer, "AAP");
+        trainer.Run(resume: false, cancel);
+
+        double dense = Evaluator.Evaluate(backbone, validation, spec.Classes, cancel).Accuracy;
+        var (chosen, points) = Calibration.Choose(scale =>
+        {
+            objective.Gated.Scale = scale;
+            var e = GatedEvaluation.Measure(objective.Gated, validation);
+            return (e.Accuracy, e.MeanMacRatio);
+        }, dense, maxLoss / 100);
+        objective.Gated.Scale = chosen.Scale;
+        var evaluation = GatedEvaluation.Measure(objective.Gated, test);
+        results.Scale = chosen.Scale;
+        results.Calibration = points;
+        results.DanceTest = evaluation;
+        results.Dance = new MethodResult("DANCE", MethodKind.Dance, evaluation.Accuracy, evaluation.MeanMacRatio,
+            Note: $"scale {chosen.Scale:F2} chosen on validation (max loss {maxLoss:F1} points)");
+        ModelCheckpoint.Save(controller, Path.Combine(outputDirectory, "aap", "controller.safetensors"),
+            new Dictionary<string, string> { ["arch"] = spec.Architecture, ["scale"] = chosen.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Console.WriteLine($"      DANCE test accuracy {evaluation.Accuracy:P2} at {evaluation.MeanMacRatio:F3} of the dense conv MACs (scale {chosen.Scale:F2})");
+        return true;
+    }
+
+    /// <summary>The MAC budget B the controller is trained for.</summary>
+    public double DanceBudget { get; init; } = 0.35;
+
+    private Module Load(string path)
+    {
+        var model = ModelZoo.Create(spec);
+        ModelCheckpoint.Load(model, path);
+        return model;
+    }
+
+    private void Follow(Trainer trainer, string label)
+    {
+        trainer.StepCompleted += p => _progress.Update($"      {label} epoch {p.Epoch} step {p.Step}/{p.StepsPerEpoch} loss {p.Loss:F3} acc {p.Accuracy:P1} {p.ClipsPerSecond:F0} clips/s");
+        trainer.EpochCompleted += e =>
+        {
+            _progress.Clear();
+            string validation = double.IsNaN(e.ValidationAccuracy) ? "" : $", validation accuracy {e.ValidationAccuracy:P2}";
+            Console.WriteLine($"      {label} epoch {e.Epoch}: loss {e.TrainLoss:F4}, training accuracy {e.TrainAccuracy:P2}{validation} ({e.Seconds:F0} s)");
+        };
+    }
+}
