@@ -71,15 +71,8 @@ internal static class AapCommand
             foreach (var g in test.Gates)
                 Console.WriteLine($"{gated.Gates[g.Gate].ConvName,-22} {g.Frames,7:P0} {g.Channels,9:P0} {g.Features,9:P0} {g.Macs,6:P0}");
 
-            var metadata = new Dictionary<string, string>
-            {
-                ["arch"] = spec.Architecture,
-                ["gates"] = gated.Gates.Count.ToString(CultureInfo.InvariantCulture),
-                ["budget"] = b.ToString(CultureInfo.InvariantCulture),
-                ["scale"] = chosen.Scale.ToString(CultureInfo.InvariantCulture),
-            };
             string path = Path.Combine(outDir, "controller.safetensors");
-            ModelCheckpoint.Save(controller, path, metadata);
+            ControllerCheckpoint.Save(controller, path, spec.Architecture, chosen.Scale, b);
             Console.WriteLine($"controller: {path} ({controller.ParameterCount:N0} parameters, scale {chosen.Scale:F2})");
         })));
         return command;

@@ -1,3 +1,5 @@
+using NativeDance.Tensors.Serialization;
+
 namespace NativeDance.Cli.Commands;
 
 /// <summary>Turns the expected failures of a command (bad arguments, missing files) into one clear line and exit code 2.</summary>
@@ -10,7 +12,7 @@ internal static class CliErrors
             action();
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException or CheckpointFormatException)
         {
             Console.Error.WriteLine($"dance: {e.Message}");
             return 2;

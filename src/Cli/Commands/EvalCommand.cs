@@ -1,10 +1,15 @@
 using System.CommandLine;
 using NativeDance.Data;
+using NativeDance.Models.Modules;
 using NativeDance.Models.Training;
+using NativeDance.Pruning.Dance;
 
 namespace NativeDance.Cli.Commands;
 
-/// <summary><c>dance eval</c>: top-1 accuracy and the confusion matrix of a trained checkpoint on a split.</summary>
+/// <summary>
+/// <c>dance eval</c>: top-1 accuracy and the confusion matrix of a trained checkpoint on a split; with a DANCE controller,
+/// also the gated accuracy, the executed-MAC ratio and what every gate kept.
+/// </summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -12,10 +17,11 @@ internal static class EvalCommand
         var run = new RunOptions();
         var checkpoint = new Option<string>("--checkpoint") { Description = "Model checkpoint written by dance train", Required = true };
         var split = new Option<string>("--split") { Description = "test or validation", DefaultValueFactory = _ => "test" };
-        var command = new Command("eval", "Evaluate a trained model: top-1 accuracy and confusion matrix.");
+        var controllerPath = new Option<string?>("--controller") { Description = "DANCE controller written by dance aap or dance demo: also evaluate gated inference" };
+        var scale = new Option<float?>("--scale") { Description = "Calibration scale to use instead of the controller's own" };
+        var command = new Command("eval", "Evaluate a trained model: top-1 accuracy and confusion matrix, and DANCE-gated with --controller.");
         run.AddTo(command);
-        command.Options.Add(checkpoint);
-        command.Options.Add(split);
+        foreach (var o in new Option[] { checkpoint, split, controllerPath, scale }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
             var c = ConfigFile.Load(parse, parse.GetValue(run.Config));
@@ -34,8 +40,22 @@ internal static class EvalCommand
             var result = Evaluator.Evaluate(model, loader, spec.Classes, cancel);
             Console.WriteLine($"{spec.Architecture} on {data.Name} {which.ToString().ToLowerInvariant()}: top-1 {result.Accuracy:P2} over {result.Clips} clips");
             PrintConfusion(result.Confusion, data.ClassNames);
+            if (c.Get(controllerPath) is { } path) EvaluateGated(model, spec.Architecture, path, c.Get(scale), loader);
         })));
         return command;
+    }
+
+    private static void EvaluateGated(Module model, string architecture, string path, float? scale, NativeDance.Data.Loading.ClipLoader loader)
+    {
+        if (scale is { } s && !(s > 0)) throw new ArgumentException($"--scale must be positive, got {s}.");
+        var network = (IGatedNetwork)model;
+        var (controller, calibrated) = ControllerCheckpoint.Load(path, architecture, network);
+        var gated = new GatedForward(model, controller) { Scale = scale ?? calibrated };
+        var e = GatedEvaluation.Measure(gated, loader);
+        Console.WriteLine($"DANCE (scale {gated.Scale:F2}): top-1 {e.Accuracy:P2} at {e.MeanMacRatio:F3} of the dense conv MACs ({1 - e.MeanMacRatio:P1} removed)");
+        Console.WriteLine($"{"gated conv",-22} {"frames",7} {"channels",9} {"features",9} {"MACs",6}");
+        foreach (var g in e.Gates)
+            Console.WriteLine($"{network.Gates[g.Gate].ConvName,-22} {g.Frames,7:P0} {g.Channels,9:P0} {g.Features,9:P0} {g.Macs,6:P0}");
     }
 
     private static void PrintConfusion(int[,] confusion, IReadOnlyList<string> names)

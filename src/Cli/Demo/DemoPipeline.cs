@@ -104,8 +104,7 @@ internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSetti
         results.DanceTest = evaluation;
         results.Dance = new MethodResult("DANCE", MethodKind.Dance, evaluation.Accuracy, evaluation.MeanMacRatio,
             Note: $"scale {chosen.Scale:F2} chosen on validation (max loss {maxLoss:F1} points)");
-        ModelCheckpoint.Save(controller, Path.Combine(outputDirectory, "aap", "controller.safetensors"),
-            new Dictionary<string, string> { ["arch"] = spec.Architecture, ["scale"] = chosen.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        ControllerCheckpoint.Save(controller, Path.Combine(outputDirectory, "aap", "controller.safetensors"), spec.Architecture, chosen.Scale, (float)DanceBudget);
         Console.WriteLine($"      DANCE test accuracy {evaluation.Accuracy:P2} at {evaluation.MeanMacRatio:F3} of the dense conv MACs (scale {chosen.Scale:F2})");
         return true;
     }
