@@ -24,7 +24,7 @@ public sealed class AapObjective : ITrainingObjective
         _backbone = backbone;
         _controller = controller;
         _options = options;
-        _gated = new GatedForward(backbone, controller);
+        _gated = new GatedForward(backbone, controller, options.Masks, options.ControllerInput);
         backbone.SetTrainable(false);
         backbone.Eval();
     }
