@@ -5,12 +5,11 @@ namespace NativeDance.Pruning.Dance;
 /// <summary>
 /// The controller's view of a clip, read off the first conv layer's activation A_1 [N, T, H, W, C] (METHOD.md): per-channel
 /// mean and standard deviation, per-frame mean, temporal-difference energy d_t = mean |A_1[t] - A_1[t-1]| (a motion cue)
-/// and the fraction of near-zero activations. 2C + 2T numbers per clip. The same statistics of the raw clip (C = 3, values
-/// of either sign) feed the ablation's controller.
+/// and the fraction of near-zero activations. 2C + 2T numbers per clip.
 /// </summary>
 public static class ControllerFeatures
 {
-    /// <summary>Values at or below this magnitude count as near zero.</summary>
+    /// <summary>Activations at or below this count as near zero.</summary>
     public const float NearZero = 1e-3f;
 
     /// <summary>Feature count for an A_1 with <paramref name="channels"/> channels and <paramref name="frames"/> frames.</summary>
@@ -43,7 +42,7 @@ public static class ControllerFeatures
                     sum[i % channels] += v;
                     squares[i % channels] += (double)v * v;
                     frameSum += v;
-                    if (Math.Abs(v) <= NearZero) nearZero++;
+                    if (v <= NearZero) nearZero++;
                     if (t > 0) motion += Math.Abs(v - x[(t - 1) * frameLength + i]);
                 }
                 f[2 * channels + t] = (float)(frameSum / frameLength);

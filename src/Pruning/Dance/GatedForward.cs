@@ -97,10 +97,16 @@ public sealed class GatedForward : IActivationInterceptor
     /// <exception cref="ArgumentException">The controller was trained on features of another size (another model or input).</exception>
     public Variable Run(Variable clips, float surrogateTemperature, out Variable macRatio)
     {
-        if (_totalMacs == 0) _totalMacs = DenseConvMacs(clips.Shape);
-        _temperature = surrogateTemperature;
         Variable firstActivation;
         using (GradMode.NoGrad()) firstActivation = _gated.ForwardStem(clips);
+        return Run(clips, firstActivation, surrogateTemperature, out macRatio);
+    }
+
+    /// <summary>As <see cref="Run(Variable, float, out Variable)"/> with the stem's output A_1 already computed (and shared with a caller).</summary>
+    internal Variable Run(Variable clips, Variable firstActivation, float surrogateTemperature, out Variable macRatio)
+    {
+        if (_totalMacs == 0) _totalMacs = DenseConvMacs(clips.Shape);
+        _temperature = surrogateTemperature;
         if (_controller is not null) _multipliers = Multipliers(clips.Value, firstActivation.Value);
         _fractions.Clear();
         _records.Clear();
