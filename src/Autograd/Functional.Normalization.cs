@@ -25,7 +25,8 @@ public static partial class Functional
         if (!training)
         {
             NativeDance.Tensors.Ops.BatchNorm.ForwardInference(x.Span, y.Span, c, gamma.Value.Span, beta.Value.Span, state.Mean.Span, state.Variance.Span, o);
-            return Variable.FromOperation("batch_norm_eval", y, [input, gamma, beta], gy => EvalBatchNormBackward(gy, x, gamma.Value, state, o.Epsilon));
+            return Variable.FromOperation("batch_norm_eval", y, [input, gamma, beta],
+                gy => EvalBatchNormBackward(gy, x, gamma.Value, state, o.Epsilon, gamma.RequiresGrad || beta.RequiresGrad));
         }
         var mean = GraphScope.Track(Tensor.Uninitialized(new Shape(c)));
         var invStd = GraphScope.Track(Tensor.Uninitialized(new Shape(c)));
@@ -42,12 +43,16 @@ public static partial class Functional
         });
     }
 
-    /// <summary>With fixed statistics batch norm is affine per channel: dx = dy * gamma / std, dgamma = sum(dy * xhat), dbeta = sum(dy).</summary>
-    private static Tensor?[] EvalBatchNormBackward(Tensor gy, Tensor x, Tensor gamma, BatchNormState state, float epsilon)
+    /// <summary>
+    /// With fixed statistics batch norm is affine per channel: dx = dy * gamma / std, dgamma = sum(dy * xhat), dbeta = sum(dy).
+    /// A frozen layer (AAP's backbone) skips the parameter gradients.
+    /// </summary>
+    private static Tensor?[] EvalBatchNormBackward(Tensor gy, Tensor x, Tensor gamma, BatchNormState state, float epsilon, bool parameterGradients)
     {
         using var variance = state.Variance + epsilon;
         using var std = variance.Sqrt();
         using var scale = gamma / std;
+        if (!parameterGradients) return [gy * scale, null, null];
         using var centered = x - state.Mean;
         using var normalized = centered / std;
         using var weighted = gy * normalized;

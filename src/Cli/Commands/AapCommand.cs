@@ -41,7 +41,7 @@ internal static class AapCommand
                 throw new ArgumentException($"Calibration needs at least one batch of validation clips; {validationLoader.Dataset.Count} are available.");
             string outDir = c.Get(output);
 
-            var controller = FitController(backbone, gated, trainLoader);
+            var controller = AapController.Fit(backbone, trainLoader);
             var objective = new AapObjective(backbone, controller, new AapOptions { Budget = b, MacPenalty = c.Get(penalty) });
             var trainer = new Trainer(objective, trainLoader, null, spec.Classes,
                 new TrainingOptions { Epochs = c.Get(epochs), LearningRate = c.Get(lr), Optimizer = "adamw", WeightDecay = 0, OutputDirectory = outDir });
@@ -76,30 +76,5 @@ internal static class AapCommand
             Console.WriteLine($"controller: {path} ({controller.ParameterCount:N0} parameters, scale {chosen.Scale:F2})");
         })));
         return command;
-    }
-
-    /// <summary>Builds the controller and sets its feature normalisation from a few training batches.</summary>
-    internal static AapController FitController(Module backbone, IGatedNetwork gated, NativeDance.Data.Loading.ClipLoader loader)
-    {
-        backbone.Eval();
-        var rows = new List<float>();
-        int count = 0, features = 0;
-        using (GradMode.NoGrad())
-        {
-            foreach (var batch in loader.ReadEpoch(0).Take(16))
-            {
-                if (batch.Count == 0) continue;
-                using var scope = new GraphScope();
-                var a1 = gated.ForwardStem(Variable.Constant(batch.Clips));
-                using var f = ControllerFeatures.Compute(a1.Value);
-                rows.AddRange(f.ToArray());
-                count += batch.Count;
-                features = f.Shape[1];
-            }
-        }
-        var controller = new AapController(features, gated.Gates.Count, seed: 3);
-        using var all = Tensor.FromData(new Shape(count, features), rows.ToArray());
-        controller.FitNormalization(all);
-        return controller;
     }
 }

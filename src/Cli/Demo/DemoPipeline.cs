@@ -6,6 +6,7 @@ using NativeDance.Models.Checkpoints;
 using NativeDance.Models.Modules;
 using NativeDance.Models.Training;
 using NativeDance.Models.Zoo;
+using NativeDance.Pruning.Ablations;
 using NativeDance.Pruning.Dance;
 using NativeDance.Pruning.Methods;
 using NativeDance.Tensors.Threading;
@@ -19,7 +20,7 @@ namespace NativeDance.Cli.Demo;
 /// </summary>
 internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSettings settings, string outputDirectory, double maxLoss, CancellationToken cancel)
 {
-    private readonly DemoStages _stages = new(5);
+    private readonly DemoStages _stages = new(4);
     private readonly ProgressLine _progress = new();
 
     private string DenseCheckpoint => Path.Combine(outputDirectory, "dense", "model.safetensors");
@@ -42,7 +43,13 @@ internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSetti
 
         results.DenseAccuracy = _stages.Run($"training the dense {spec.Architecture}", () => TrainDense(train, validation, test));
         results.AvaAccuracy = _stages.Run("AVA: amplifying activation variability", () => Amplify(train, validation, test, results));
-        _stages.Run("AAP: training and calibrating the controller", () => TrainController(train, validation, test, results));
+        var dance = _stages.Run("AAP: training and calibrating the controller", () => TrainController(train, validation, test, results));
+        var target = dance.Calibration.First(p => p.Scale == dance.Scale).MacRatio + dance.ControllerMacRatio;
+        _stages.Run($"ablations at DANCE's validation MAC ratio {target:F3}", () =>
+        {
+            Compare(DanceAblations.All(GateKeepRatios.From(dance.Test), context.Request.Seed), train, validation, test, target, results);
+            return true;
+        });
         results.Stages = _stages.Timings;
         results.WallSeconds = _stages.ElapsedSeconds;
         return results;
@@ -80,34 +87,42 @@ internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSetti
         return accuracy;
     }
 
-    private bool TrainController(ClipLoader train, ClipLoader validation, ClipLoader test, DemoResults results)
+    private DanceOutcome TrainController(ClipLoader train, ClipLoader validation, ClipLoader test, DemoResults results)
     {
-        var backbone = Load(AvaCheckpoint);
-        var controller = AapCommand.FitController(backbone, (IGatedNetwork)backbone, train);
-        var objective = new AapObjective(backbone, controller, new AapOptions { Budget = (float)DanceBudget });
-        var trainer = new Trainer(objective, train, null, spec.Classes,
-            new TrainingOptions { Epochs = settings.AapEpochs, LearningRate = 1e-3f, Optimizer = "adamw", WeightDecay = 0, OutputDirectory = Path.Combine(outputDirectory, "aap") });
-        Follow(trainer, "AAP");
-        trainer.Run(resume: false, cancel);
-
-        double dense = Evaluator.Evaluate(backbone, validation, spec.Classes, cancel).Accuracy;
-        var (chosen, points) = Calibration.Choose(scale =>
-        {
-            objective.Gated.Scale = scale;
-            var e = GatedEvaluation.Measure(objective.Gated, validation);
-            return (e.Accuracy, e.MeanMacRatio);
-        }, dense, maxLoss / 100);
-        objective.Gated.Scale = chosen.Scale;
-        var evaluation = GatedEvaluation.Measure(objective.Gated, test);
-        results.Scale = chosen.Scale;
-        results.Calibration = points;
-        results.DanceTest = evaluation;
-        results.Dance = new MethodResult("DANCE", MethodKind.Dance, evaluation.Accuracy, evaluation.MeanMacRatio,
-            Note: $"scale {chosen.Scale:F2} chosen on validation (max loss {maxLoss:F1} points)");
-        ControllerCheckpoint.Save(controller, Path.Combine(outputDirectory, "aap", "controller.safetensors"), spec.Architecture, chosen.Scale, (float)DanceBudget);
-        Console.WriteLine($"      DANCE test accuracy {evaluation.Accuracy:P2} at {evaluation.MeanMacRatio:F3} of the dense conv MACs (scale {chosen.Scale:F2})");
-        return true;
+        var session = Session(train, validation, test, settings.AapEpochs);
+        var outcome = new DanceMethod(new DanceSettings { MaxAccuracyLoss = maxLoss / 100 }).Execute(session, DanceBudget);
+        _progress.Clear();
+        results.Scale = outcome.Scale;
+        results.Calibration = outcome.Calibration;
+        results.DanceTest = outcome.Test;
+        results.Dance = outcome.Result;
+        ControllerCheckpoint.Save(outcome.Controller, Path.Combine(outputDirectory, "aap", "controller.safetensors"), spec.Architecture, outcome.Scale, (float)DanceBudget);
+        Console.WriteLine($"      DANCE test accuracy {outcome.Result.Accuracy:P2} at {outcome.Result.MacRatio:F3} of the dense conv MACs (scale {outcome.Scale:F2})");
+        return outcome;
     }
+
+    /// <summary>Runs every compared method at DANCE's validation MAC ratio, each on a bounded training subset.</summary>
+    private void Compare(IReadOnlyList<IPruningMethod> methods, ClipLoader train, ClipLoader validation, ClipLoader test, double target, DemoResults results)
+    {
+        var subset = new ClipSubset(train.Dataset, Math.Min(settings.MethodTrainClips, train.Dataset.Count), context.Request.Seed);
+        var session = Session(context.Loader(subset, training: true), validation, test, settings.MethodEpochs);
+        foreach (var method in methods)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var result = method.Run(session, target);
+            _progress.Clear();
+            results.Methods.Add(result);
+            Console.WriteLine($"      {result.Name,-30} {result.Accuracy,8:P2} at MAC ratio {result.MacRatio:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
+        }
+    }
+
+    private PruningSession Session(ClipLoader train, ClipLoader validation, ClipLoader test, int epochs) =>
+        new(spec, DenseCheckpoint, AvaCheckpoint, train, validation, test)
+        {
+            Epochs = epochs,
+            Progress = message => _progress.Update($"      {message}"),
+            Cancellation = cancel,
+        };
 
     /// <summary>The MAC budget B the controller is trained for.</summary>
     public double DanceBudget { get; init; } = 0.35;

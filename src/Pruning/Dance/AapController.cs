@@ -1,4 +1,5 @@
 using NativeDance.Autograd;
+using NativeDance.Data.Loading;
 using NativeDance.Models.Layers;
 using NativeDance.Models.Modules;
 using NativeDance.Tensors;
@@ -37,6 +38,39 @@ public sealed class AapController : Module
         // Small last-layer weights and a bias at softplus^-1(k0): every clip starts from the same moderate thresholds.
         TensorPrimitivesScale(_fc3.Weight.Value, 0.1f);
         _fc3.Bias!.Value.Span.Fill(MathF.Log(MathF.Exp(initialMultiplier) - 1f));
+    }
+
+    /// <summary>
+    /// Builds a controller for <paramref name="backbone"/>'s gates whose input size and feature normalisation come from
+    /// up to <paramref name="batches"/> batches of <paramref name="loader"/> (the training split). Puts the backbone in
+    /// evaluation mode.
+    /// </summary>
+    /// <exception cref="ArgumentException">The backbone has no activation gates, or the loader yields no clips.</exception>
+    public static AapController Fit(Module backbone, ClipLoader loader, ControllerInput input = ControllerInput.FirstActivation, int batches = 16, ulong seed = 3)
+    {
+        var gated = backbone as IGatedNetwork ?? throw new ArgumentException($"{backbone.GetType().Name} has no activation gates.", nameof(backbone));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batches);
+        backbone.Eval();
+        var rows = new List<float>();
+        int count = 0, features = 0;
+        using (GradMode.NoGrad())
+        {
+            foreach (var batch in loader.ReadEpoch(0).Take(batches))
+            {
+                if (batch.Count == 0) continue;
+                using var scope = new GraphScope();
+                var source = input == ControllerInput.RawClip ? batch.Clips : gated.ForwardStem(Variable.Constant(batch.Clips)).Value;
+                using var f = ControllerFeatures.Compute(source);
+                rows.AddRange(f.ToArray());
+                count += batch.Count;
+                features = f.Shape[1];
+            }
+        }
+        if (count == 0) throw new ArgumentException($"{loader.Dataset.Name} gave no clips to fit the controller's feature normalisation on.", nameof(loader));
+        var controller = new AapController(features, gated.Gates.Count, seed: seed);
+        using var all = Tensor.FromData(new Shape(count, features), rows.ToArray());
+        controller.FitNormalization(all);
+        return controller;
     }
 
     /// <summary>Input feature count.</summary>

@@ -12,6 +12,7 @@ namespace NativeDance.Pruning.Dance;
 public sealed class AapObjective : ITrainingObjective
 {
     private readonly Module _backbone;
+    private readonly IGatedNetwork _network;
     private readonly AapController _controller;
     private readonly GatedForward _gated;
     private readonly AapOptions _options;
@@ -24,7 +25,8 @@ public sealed class AapObjective : ITrainingObjective
         _backbone = backbone;
         _controller = controller;
         _options = options;
-        _gated = new GatedForward(backbone, controller);
+        _gated = new GatedForward(backbone, controller, options.Masks, options.ControllerInput);
+        _network = (IGatedNetwork)backbone;
         backbone.SetTrainable(false);
         backbone.Eval();
     }
@@ -44,9 +46,14 @@ public sealed class AapObjective : ITrainingObjective
     /// <inheritdoc />
     public Variable Loss(Variable clips, int[] labels, out Variable logits)
     {
-        Variable teacher;
-        using (GradMode.NoGrad()) teacher = _backbone.Forward(clips);
-        logits = _gated.Run(clips, SurrogateTemperature, out var macRatio);
+        // The teacher is the ungated backbone: it shares the stem's output with the gated pass.
+        Variable firstActivation, teacher;
+        using (GradMode.NoGrad())
+        {
+            firstActivation = _network.ForwardStem(clips);
+            teacher = _network.ForwardRest(firstActivation);
+        }
+        logits = _gated.Run(clips, firstActivation, SurrogateTemperature, out var macRatio);
         var excess = Functional.Relu(macRatio + (-_options.Budget));
         return Functional.CrossEntropy(logits, labels)
             + Functional.KlDivergence(logits, teacher.Value, _options.Temperature)

@@ -24,11 +24,18 @@ public sealed record AapOptions
     /// <summary>Multiplier every controller output starts from.</summary>
     public float InitialMultiplier { get; init; } = 0.5f;
 
+    /// <summary>The granularities the controller masks (the ablations remove one).</summary>
+    public MaskGranularity Masks { get; init; } = MaskGranularity.All;
+
+    /// <summary>What the controller's statistics are computed on (the ablation feeds it the raw clip).</summary>
+    public ControllerInput ControllerInput { get; init; } = ControllerInput.FirstActivation;
+
     /// <summary>Checks the values.</summary>
     public void Validate()
     {
         if (!(Budget > 0 && Budget <= 1)) throw new ArgumentException($"The MAC budget must lie in (0, 1], got {Budget}.");
         if (MacPenalty < 0 || !(Temperature > 0) || !(SurrogateStart > 0) || !(SurrogateEnd > 0))
             throw new ArgumentException("AAP's penalty must be non-negative and its temperatures positive.");
+        if ((Masks & ~MaskGranularity.All) != 0) throw new ArgumentException($"Unknown mask granularities {Masks}.");
     }
 }

@@ -8,7 +8,9 @@ public sealed record CalibrationPoint(float Scale, double Accuracy, double MacRa
 
 /// <summary>
 /// Picks DANCE's one deployment knob: the global scale s on every k, chosen on a validation split (never the test split)
-/// as the scale with the lowest MAC ratio whose accuracy stays within <c>maxLoss</c> of the dense model's.
+/// as the scale with the lowest MAC ratio whose accuracy stays within <c>maxLoss</c> of the dense model's
+/// (<see cref="Choose"/>), or, to compare methods at matched cost, as the scale whose MAC ratio is closest to a target
+/// (<see cref="ChooseMacRatio"/>).
 /// </summary>
 public static class Calibration
 {
@@ -35,6 +37,55 @@ public static class Calibration
         var chosen = admissible.Count > 0
             ? admissible.OrderBy(p => p.MacRatio).ThenByDescending(p => p.Accuracy).First()
             : points.OrderByDescending(p => p.Accuracy).ThenBy(p => p.MacRatio).First();
+        return (chosen, points);
+    }
+
+    /// <summary>
+    /// Finds the scale whose MAC ratio is closest to <paramref name="targetMacRatio"/>: starting from s = 1, doubles or
+    /// halves s until the target is bracketed (raising s prunes more), then bisects the bracket geometrically
+    /// <paramref name="refinements"/> times. Returns the closest of all evaluated points (ties: the more accurate) and
+    /// all points in evaluation order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The target lies outside (0, 1] or the refinement count is negative.</exception>
+    public static (CalibrationPoint Chosen, IReadOnlyList<CalibrationPoint> Points) ChooseMacRatio(
+        Func<float, (double Accuracy, double MacRatio)> evaluate, double targetMacRatio, int refinements = 5)
+    {
+        if (!(targetMacRatio > 0 && targetMacRatio <= 1))
+            throw new ArgumentException($"The target MAC ratio must lie in (0, 1], got {targetMacRatio}.", nameof(targetMacRatio));
+        if (refinements < 0) throw new ArgumentException($"Refinements must not be negative, got {refinements}.", nameof(refinements));
+        var points = new List<CalibrationPoint>();
+        CalibrationPoint At(float scale)
+        {
+            var (accuracy, ratio) = evaluate(scale);
+            var point = new CalibrationPoint(scale, accuracy, ratio);
+            points.Add(point);
+            return point;
+        }
+
+        // Bracket: `cautious` prunes too little (ratio above the target), `aggressive` too much; either may stay unknown
+        // when the ratio saturates within the search range.
+        const float MinScale = 1f / 64, MaxScale = 64f;
+        CalibrationPoint? cautious = null, aggressive = null;
+        var p = At(1f);
+        if (p.MacRatio > targetMacRatio)
+        {
+            cautious = p;
+            while (p.MacRatio > targetMacRatio && p.Scale < MaxScale) (cautious, p) = (p, At(p.Scale * 2));
+            if (p.MacRatio <= targetMacRatio) aggressive = p;
+        }
+        else
+        {
+            aggressive = p;
+            while (p.MacRatio <= targetMacRatio && p.Scale > MinScale) (aggressive, p) = (p, At(p.Scale / 2));
+            if (p.MacRatio > targetMacRatio) cautious = p;
+        }
+        for (int i = 0; i < refinements && cautious is not null && aggressive is not null; i++)
+        {
+            var middle = At(MathF.Sqrt(cautious.Scale * aggressive.Scale));
+            if (middle.MacRatio > targetMacRatio) cautious = middle;
+            else aggressive = middle;
+        }
+        var chosen = points.OrderBy(q => Math.Abs(q.MacRatio - targetMacRatio)).ThenByDescending(q => q.Accuracy).First();
         return (chosen, points);
     }
 }

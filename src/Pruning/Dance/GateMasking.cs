@@ -16,19 +16,25 @@ internal sealed class GateMasking
     private readonly Tensor _x;
     private readonly SampleMasks[] _masks;
     private readonly float _temperature;
+    private readonly MaskGranularity _enabled;
 
-    private GateMasking(GateGeometry geometry, Tensor x, SampleMasks[] masks, float temperature)
+    private GateMasking(GateGeometry geometry, Tensor x, SampleMasks[] masks, float temperature, MaskGranularity enabled)
     {
         _geometry = geometry;
         _x = x;
         _masks = masks;
         _temperature = temperature;
+        _enabled = enabled;
     }
 
     public IReadOnlyList<SampleMasks> Masks => _masks;
 
-    /// <summary>Masks <paramref name="x"/> [N, T, H, W, C] with multipliers <paramref name="k"/> [N, 3] (kF, kC, kE).</summary>
-    public static (Variable Masked, Variable MacFraction, GateMasking State) Apply(Variable x, Variable k, GateGeometry geometry, float temperature)
+    /// <summary>
+    /// Masks <paramref name="x"/> [N, T, H, W, C] with multipliers <paramref name="k"/> [N, 3] (kF, kC, kE). A granularity
+    /// missing from <paramref name="enabled"/> uses k = 0 (keeps everything) and passes no gradient to its multiplier.
+    /// </summary>
+    public static (Variable Masked, Variable MacFraction, GateMasking State) Apply(Variable x, Variable k, GateGeometry geometry, float temperature,
+        MaskGranularity enabled = MaskGranularity.All)
     {
         var shape = x.Shape;
         int n = shape[0], frames = shape[1], pixels = shape[2] * shape[3], channels = shape[4];
@@ -45,23 +51,54 @@ internal sealed class GateMasking
         {
             var m = masks[s] = new SampleMasks(frames, channels);
             var input = xs.Slice(s * clip, clip);
-            m.Compute(input, frames, pixels, channels, ks[3 * s], ks[3 * s + 1], ks[3 * s + 2]);
+            m.Compute(input, frames, pixels, channels,
+                IfEnabled(enabled, MaskGranularity.Frames, ks[3 * s]),
+                IfEnabled(enabled, MaskGranularity.Channels, ks[3 * s + 1]),
+                IfEnabled(enabled, MaskGranularity.Features, ks[3 * s + 2]));
             var output = masked.Span.Slice(s * clip, clip);
-            double macs = 0;
-            for (int i = 0; i < clip; i++)
-            {
-                bool keep = Kept(m, input[i], i, pixels * channels);
-                output[i] = keep ? input[i] : 0f;
-                if (keep) macs += geometry.FanT[i / (pixels * channels)] * PixelFan(geometry, i / channels % pixels);
-            }
-            fraction.Span[s] = (float)(macs * geometry.Conv.OutChannels / geometry.DenseExecutedMacs);
+            for (int i = 0; i < clip; i++) output[i] = Kept(m, input[i], i, pixels * channels) ? input[i] : 0f;
+            fraction.Span[s] = ExecutedFraction(geometry, output);
         }
         var saved = GraphScope.Track(x.Value.Contiguous());
-        var state = new GateMasking(geometry, saved, masks, temperature);
+        var state = new GateMasking(geometry, saved, masks, temperature, enabled);
         var maskedVar = Variable.FromOperation("dance_gate", masked, [x, k], g => state.BackwardMasked(g, x.RequiresGrad));
         var fractionVar = Variable.FromOperation("dance_gate_macs", fraction, [k], g => [state.BackwardCost(g)]);
         return (maskedVar, fractionVar, state);
     }
+
+    /// <summary>
+    /// The executed-MAC fraction of the gated conv on one masked clip [T, H, W, C]: every non-zero element (t, h, w, c)
+    /// costs Cout * FanT[t] * FanH[h] * FanW[w] MACs, over the conv's executed MACs on a fully kept input.
+    /// </summary>
+    internal static float ExecutedFraction(GateGeometry geometry, ReadOnlySpan<float> maskedClip)
+    {
+        int channels = geometry.Conv.InChannels, rows = geometry.FanH.Length, columns = geometry.FanW.Length;
+        int frameLength = rows * columns * channels;
+        if (maskedClip.Length != geometry.FanT.Length * frameLength)
+            throw new ArgumentException($"A masked clip of {maskedClip.Length} elements does not fit the gate's {geometry.FanT.Length}x{rows}x{columns}x{channels} input.");
+        double macs = 0;
+        for (int t = 0; t < geometry.FanT.Length; t++)
+        {
+            double frame = 0;
+            for (int p = 0; p < rows * columns; p++)
+            {
+                int live = NonZero(maskedClip.Slice(t * frameLength + p * channels, channels));
+                if (live > 0) frame += live * (double)PixelFan(geometry, p);
+            }
+            macs += frame * geometry.FanT[t];
+        }
+        return (float)(macs * geometry.Conv.OutChannels / geometry.DenseExecutedMacs);
+    }
+
+    private static int NonZero(ReadOnlySpan<float> values)
+    {
+        int count = 0;
+        foreach (float v in values) if (v != 0f) count++;
+        return count;
+    }
+
+    /// <summary>The value (a multiplier or its gradient) where the granularity is masked, 0 where it is disabled.</summary>
+    private static float IfEnabled(MaskGranularity enabled, MaskGranularity granularity, float value) => (enabled & granularity) != 0 ? value : 0f;
 
     private static float PixelFan(GateGeometry g, int pixel) => g.FanH[pixel / g.FanW.Length] * g.FanW[pixel % g.FanW.Length];
 
@@ -136,9 +173,10 @@ internal sealed class GateMasking
         double dkF = 0, dkC = 0;
         for (int t = 0; t < frames; t++) dkF += perFrame[t] * SurrogateSlope(m.FrameScores[t], m.FrameThreshold, m.FrameScale);
         for (int c = 0; c < channels; c++) dkC += perChannel[c] * SurrogateSlope(m.ChannelScores[c], m.ChannelThreshold, m.ChannelScale);
-        dk[0] += (float)dkF;
-        dk[1] += (float)dkC;
-        dk[2] += (float)feature;
+        // A disabled granularity's multiplier does not act, so it gets no gradient.
+        dk[0] += IfEnabled(_enabled, MaskGranularity.Frames, (float)dkF);
+        dk[1] += IfEnabled(_enabled, MaskGranularity.Channels, (float)dkC);
+        dk[2] += IfEnabled(_enabled, MaskGranularity.Features, (float)feature);
     }
 
     /// <summary>d sigmoid((score - k * scale) / (T_s * scale)) / dk = -s (1 - s) / T_s.</summary>

@@ -14,15 +14,27 @@ namespace NativeDance.Pruning.Dance;
 public sealed record GateRecord(int Gate, float[] FrameKeep, float[] ChannelKeep, float[] FeatureKeep, float[] MacFraction);
 
 /// <summary>
+/// A rule other than DANCE's controller thresholds that masks a gate's input (the random-controller ablation): it returns
+/// the masked activation, each clip's executed-MAC fraction of the gated conv (<see cref="GateMasking.ExecutedFraction"/>)
+/// and what it kept.
+/// </summary>
+internal interface IGateMaskRule
+{
+    (Variable Masked, Variable MacFraction, GateRecord Record) Apply(ActivationGate gate, Variable activation, GateGeometry geometry);
+}
+
+/// <summary>
 /// Runs a gated network with a controller: stem -> A_1 -> features -> multipliers k (times the calibration scale) ->
 /// the rest of the network with every gate masking its conv input. Collects the per-gate MAC fractions (differentiable)
-/// and what each gate kept, and turns them into the whole network's executed-MAC ratio R(x).
+/// and what each gate kept, and turns them into the whole network's executed-MAC ratio R(x). The ablations choose which
+/// granularities are masked and whether the features are read off A_1 or off the raw clip.
 /// </summary>
 public sealed class GatedForward : IActivationInterceptor
 {
     private readonly Module _network;
     private readonly IGatedNetwork _gated;
-    private readonly AapController _controller;
+    private readonly AapController? _controller;
+    private readonly IGateMaskRule? _rule;
     private readonly Dictionary<int, GateGeometry> _geometries = [];
     private readonly List<(int Gate, Variable Fraction)> _fractions = [];
     private readonly List<GateRecord> _records = [];
@@ -31,17 +43,43 @@ public sealed class GatedForward : IActivationInterceptor
     private double _totalMacs;
 
     /// <summary>Binds a gated network and its controller.</summary>
-    public GatedForward(Module network, AapController controller)
+    /// <param name="network">A network with activation gates (<see cref="IGatedNetwork"/>).</param>
+    /// <param name="controller">A controller trained for this network's gates and for <paramref name="input"/>.</param>
+    /// <param name="masks">The granularities masked; the others keep everything.</param>
+    /// <param name="input">What the controller's statistics are computed on.</param>
+    /// <exception cref="ArgumentException">The network has no gates, or the controller drives a different number of gates.</exception>
+    public GatedForward(Module network, AapController controller, MaskGranularity masks = MaskGranularity.All, ControllerInput input = ControllerInput.FirstActivation)
+        : this(network)
     {
-        _gated = network as IGatedNetwork ?? throw new ArgumentException($"{network.GetType().Name} has no activation gates.", nameof(network));
         if (controller.Gates != _gated.Gates.Count)
             throw new ArgumentException($"The controller drives {controller.Gates} gates but the network has {_gated.Gates.Count}: it was trained for another model.", nameof(controller));
-        _network = network;
+        if ((masks & ~MaskGranularity.All) != 0) throw new ArgumentException($"Unknown mask granularities {masks}.", nameof(masks));
         _controller = controller;
+        Masks = masks;
+        Input = input;
+    }
+
+    /// <summary>Binds a gated network to a mask rule of an ablation.</summary>
+    internal GatedForward(Module network, IGateMaskRule rule)
+        : this(network)
+    {
+        _rule = rule;
+    }
+
+    private GatedForward(Module network)
+    {
+        _gated = network as IGatedNetwork ?? throw new ArgumentException($"{network.GetType().Name} has no activation gates.", nameof(network));
+        _network = network;
     }
 
     /// <summary>The calibration scale s multiplying every k at deployment.</summary>
     public float Scale { get; set; } = 1f;
+
+    /// <summary>The granularities masked at every gate.</summary>
+    public MaskGranularity Masks { get; } = MaskGranularity.All;
+
+    /// <summary>What the controller's statistics are computed on.</summary>
+    public ControllerInput Input { get; }
 
     /// <summary>The per-gate records of the last pass.</summary>
     public IReadOnlyList<GateRecord> Records => _records;
@@ -56,15 +94,20 @@ public sealed class GatedForward : IActivationInterceptor
     /// The gated logits; <paramref name="macRatio"/> is R(x) [N]: executed MACs of all convs (ungated ones dense) over dense MACs.
     /// The stem is frozen: no graph is recorded through it.
     /// </summary>
+    /// <exception cref="ArgumentException">The controller was trained on features of another size (another model or input).</exception>
     public Variable Run(Variable clips, float surrogateTemperature, out Variable macRatio)
+    {
+        Variable firstActivation;
+        using (GradMode.NoGrad()) firstActivation = _gated.ForwardStem(clips);
+        return Run(clips, firstActivation, surrogateTemperature, out macRatio);
+    }
+
+    /// <summary>As <see cref="Run(Variable, float, out Variable)"/> with the stem's output A_1 already computed (and shared with a caller).</summary>
+    internal Variable Run(Variable clips, Variable firstActivation, float surrogateTemperature, out Variable macRatio)
     {
         if (_totalMacs == 0) _totalMacs = DenseConvMacs(clips.Shape);
         _temperature = surrogateTemperature;
-        Variable firstActivation;
-        using (GradMode.NoGrad()) firstActivation = _gated.ForwardStem(clips);
-        var features = GraphScope.Track(ControllerFeatures.Compute(firstActivation.Value));
-        _multipliers = _controller.Forward(Variable.Constant(features));
-        if (Scale != 1f) _multipliers = _multipliers * Scale;
+        if (_controller is not null) _multipliers = Multipliers(clips.Value, firstActivation.Value);
         _fractions.Clear();
         _records.Clear();
         Variable logits;
@@ -81,11 +124,28 @@ public sealed class GatedForward : IActivationInterceptor
             var s = activation.Shape;
             geometry = _geometries[gate.Index] = GateGeometry.For(gate, new Shape(1, s[1], s[2], s[3], s[4]));
         }
+        if (_rule is not null)
+        {
+            var (ruled, ruledFraction, record) = _rule.Apply(gate, activation, geometry);
+            _fractions.Add((gate.Index, ruledFraction));
+            _records.Add(record);
+            return ruled;
+        }
         var k = Functional.Slice(_multipliers!, 1, 3 * gate.Index, 3);
-        var (masked, fraction, state) = GateMasking.Apply(activation, k, geometry, _temperature);
+        var (masked, fraction, state) = GateMasking.Apply(activation, k, geometry, _temperature, Masks);
         _fractions.Add((gate.Index, fraction));
         _records.Add(Record(gate.Index, state, activation.Shape, fraction.Value));
         return masked;
+    }
+
+    /// <summary>The scaled multipliers [N, 3 * gates] for a batch.</summary>
+    private Variable Multipliers(Tensor clips, Tensor firstActivation)
+    {
+        var features = GraphScope.Track(ControllerFeatures.Compute(Input == ControllerInput.RawClip ? clips : firstActivation));
+        if (features.Shape[1] != _controller!.Features)
+            throw new ArgumentException($"The controller reads {_controller.Features} features but this network and input ({Input}) give {features.Shape[1]}: it was trained for another model or input.");
+        var multipliers = _controller.Forward(Variable.Constant(features));
+        return Scale != 1f ? multipliers * Scale : multipliers;
     }
 
     /// <summary>(dense MACs of ungated convs + sum over gates of dense MACs * fraction) / all dense conv MACs.</summary>
