@@ -82,6 +82,7 @@ public static class SafeTensorsWriter
         byte[] header = BuildHeader(entries, metadata);
         string full = System.IO.Path.GetFullPath(path);
         string temp = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        if (System.IO.Path.GetDirectoryName(full) is { } folder) Directory.CreateDirectory(folder);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
