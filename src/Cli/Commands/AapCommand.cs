@@ -1,12 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using NativeDance.Autograd;
 using NativeDance.Data;
 using NativeDance.Models.Checkpoints;
 using NativeDance.Models.Modules;
 using NativeDance.Models.Training;
 using NativeDance.Pruning.Dance;
-using NativeDance.Tensors;
 
 namespace NativeDance.Cli.Commands;
 

@@ -42,17 +42,19 @@ public static class Calibration
 
     /// <summary>
     /// Finds the scale whose MAC ratio is closest to <paramref name="targetMacRatio"/>: starting from s = 1, doubles or
-    /// halves s until the target is bracketed (raising s prunes more), then bisects the bracket geometrically
-    /// <paramref name="refinements"/> times. Returns the closest of all evaluated points (ties: the more accurate) and
-    /// all points in evaluation order.
+    /// halves s until the target is bracketed (raising s prunes more), then narrows the bracket by interpolating log s
+    /// linearly in the MAC ratio (falling back to the geometric midpoint), at most <paramref name="refinements"/> times and
+    /// until a point lies within <paramref name="tolerance"/> of the target. Returns the closest of all evaluated points
+    /// (ties: the more accurate) and all points in evaluation order.
     /// </summary>
-    /// <exception cref="ArgumentException">The target lies outside (0, 1] or the refinement count is negative.</exception>
+    /// <exception cref="ArgumentException">The target lies outside (0, 1], the refinement count or the tolerance is negative.</exception>
     public static (CalibrationPoint Chosen, IReadOnlyList<CalibrationPoint> Points) ChooseMacRatio(
-        Func<float, (double Accuracy, double MacRatio)> evaluate, double targetMacRatio, int refinements = 5)
+        Func<float, (double Accuracy, double MacRatio)> evaluate, double targetMacRatio, int refinements = 6, double tolerance = 0.005)
     {
         if (!(targetMacRatio > 0 && targetMacRatio <= 1))
             throw new ArgumentException($"The target MAC ratio must lie in (0, 1], got {targetMacRatio}.", nameof(targetMacRatio));
         if (refinements < 0) throw new ArgumentException($"Refinements must not be negative, got {refinements}.", nameof(refinements));
+        if (!(tolerance >= 0)) throw new ArgumentException($"The tolerance must not be negative, got {tolerance}.", nameof(tolerance));
         var points = new List<CalibrationPoint>();
         CalibrationPoint At(float scale)
         {
@@ -61,6 +63,7 @@ public static class Calibration
             points.Add(point);
             return point;
         }
+        bool Close(CalibrationPoint p) => Math.Abs(p.MacRatio - targetMacRatio) <= tolerance;
 
         // Bracket: `cautious` prunes too little (ratio above the target), `aggressive` too much; either may stay unknown
         // when the ratio saturates within the search range.
@@ -69,23 +72,35 @@ public static class Calibration
         var p = At(1f);
         if (p.MacRatio > targetMacRatio)
         {
-            cautious = p;
-            while (p.MacRatio > targetMacRatio && p.Scale < MaxScale) (cautious, p) = (p, At(p.Scale * 2));
+            while (!Close(p) && p.MacRatio > targetMacRatio && p.Scale < MaxScale) (cautious, p) = (p, At(p.Scale * 2));
             if (p.MacRatio <= targetMacRatio) aggressive = p;
+            else cautious = p;
         }
         else
         {
-            aggressive = p;
-            while (p.MacRatio <= targetMacRatio && p.Scale > MinScale) (aggressive, p) = (p, At(p.Scale / 2));
+            while (!Close(p) && p.MacRatio <= targetMacRatio && p.Scale > MinScale) (aggressive, p) = (p, At(p.Scale / 2));
             if (p.MacRatio > targetMacRatio) cautious = p;
+            else aggressive = p;
         }
-        for (int i = 0; i < refinements && cautious is not null && aggressive is not null; i++)
+        for (int i = 0; i < refinements && !Close(p) && cautious is not null && aggressive is not null; i++)
         {
-            var middle = At(MathF.Sqrt(cautious.Scale * aggressive.Scale));
-            if (middle.MacRatio > targetMacRatio) cautious = middle;
-            else aggressive = middle;
+            p = At(Between(cautious, aggressive, targetMacRatio));
+            if (p.MacRatio > targetMacRatio) cautious = p;
+            else aggressive = p;
         }
         var chosen = points.OrderBy(q => Math.Abs(q.MacRatio - targetMacRatio)).ThenByDescending(q => q.Accuracy).First();
         return (chosen, points);
+    }
+
+    /// <summary>
+    /// The next scale inside the bracket: log s interpolated linearly in the MAC ratio, kept a tenth of the bracket away
+    /// from either end (so a flat stretch of the curve cannot stall the search), the geometric midpoint when the ratios
+    /// are equal.
+    /// </summary>
+    private static float Between(CalibrationPoint cautious, CalibrationPoint aggressive, double target)
+    {
+        double span = cautious.MacRatio - aggressive.MacRatio;
+        double fraction = span > 0 ? Math.Clamp((cautious.MacRatio - target) / span, 0.1, 0.9) : 0.5;
+        return (float)Math.Exp(Math.Log(cautious.Scale) + fraction * (Math.Log(aggressive.Scale) - Math.Log(cautious.Scale)));
     }
 }

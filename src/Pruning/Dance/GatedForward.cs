@@ -124,18 +124,18 @@ public sealed class GatedForward : IActivationInterceptor
             var s = activation.Shape;
             geometry = _geometries[gate.Index] = GateGeometry.For(gate, new Shape(1, s[1], s[2], s[3], s[4]));
         }
-        if (_rule is not null)
-        {
-            var (ruled, ruledFraction, record) = _rule.Apply(gate, activation, geometry);
-            _fractions.Add((gate.Index, ruledFraction));
-            _records.Add(record);
-            return ruled;
-        }
+        var (masked, fraction, record) = _rule?.Apply(gate, activation, geometry) ?? Threshold(gate, activation, geometry);
+        _fractions.Add((gate.Index, fraction));
+        _records.Add(record);
+        return masked;
+    }
+
+    /// <summary>DANCE's masks: this gate's slice of the controller's multipliers, thresholds in METHOD.md's order.</summary>
+    private (Variable Masked, Variable MacFraction, GateRecord Record) Threshold(ActivationGate gate, Variable activation, GateGeometry geometry)
+    {
         var k = Functional.Slice(_multipliers!, 1, 3 * gate.Index, 3);
         var (masked, fraction, state) = GateMasking.Apply(activation, k, geometry, _temperature, Masks);
-        _fractions.Add((gate.Index, fraction));
-        _records.Add(Record(gate.Index, state, activation.Shape, fraction.Value));
-        return masked;
+        return (masked, fraction, Record(gate.Index, state, activation.Shape, fraction.Value));
     }
 
     /// <summary>The scaled multipliers [N, 3 * gates] for a batch.</summary>

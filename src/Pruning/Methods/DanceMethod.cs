@@ -41,12 +41,14 @@ public sealed class DanceMethod : IPruningMethod
     public MethodResult Run(PruningSession session, double targetMacRatio) => Execute(session, targetMacRatio).Result;
 
     /// <summary>Trains, calibrates and evaluates; returns the result row with the trained controller and scale.</summary>
-    /// <exception cref="ArgumentException">The target lies outside (0, 1], or the validation split has no clips.</exception>
+    /// <exception cref="ArgumentException">The target lies outside (0, 1], or the training or validation split is too small.</exception>
     public DanceOutcome Execute(PruningSession session, double targetMacRatio)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (!(targetMacRatio > 0 && targetMacRatio <= 1))
             throw new ArgumentException($"The target MAC ratio must lie in (0, 1], got {targetMacRatio}.", nameof(targetMacRatio));
+        if (session.Train.StepsPerEpoch == 0)
+            throw new ArgumentException($"Controller training needs a batch of training clips ({session.Train.BatchSize}); the split has {session.Train.Dataset.Count}.", nameof(session));
         if (session.Validation.Dataset.Count == 0) throw new ArgumentException("Calibration needs validation clips; the validation split is empty.", nameof(session));
         var s = _settings;
         var clock = Stopwatch.StartNew();
@@ -59,13 +61,15 @@ public sealed class DanceMethod : IPruningMethod
 
         clock.Restart();
         var gated = objective.Gated;
+        double controllerRatio = ControllerMacs(controller) / gated.TotalMacs;
+        // Calibration points and the result count the controller's own MACs, so a MAC target compares like with like.
         (double Accuracy, double MacRatio) Evaluate(float scale)
         {
             session.Cancellation.ThrowIfCancellationRequested();
             gated.Scale = scale;
             var e = GatedEvaluation.Measure(gated, session.Validation, options.SurrogateEnd);
-            session.Progress($"{Name}: scale {scale:F3} -> validation accuracy {e.Accuracy:P1}, MAC ratio {e.MeanMacRatio:F3}");
-            return (e.Accuracy, e.MeanMacRatio);
+            session.Progress($"{Name}: scale {scale:F3} -> validation accuracy {e.Accuracy:P1}, MAC ratio {e.MeanMacRatio + controllerRatio:F3}");
+            return (e.Accuracy, e.MeanMacRatio + controllerRatio);
         }
         var (chosen, points) = s.Calibration == DanceCalibration.AccuracyLoss
             ? Calibration.Choose(Evaluate, Evaluator.Evaluate(backbone, session.Validation, session.Spec.Classes, session.Cancellation).Accuracy, s.MaxAccuracyLoss)
@@ -76,7 +80,6 @@ public sealed class DanceMethod : IPruningMethod
         clock.Restart();
         var test = GatedEvaluation.Measure(gated, session.Test, options.SurrogateEnd);
         var testTime = clock.Elapsed;
-        double controllerRatio = ControllerMacs(controller) / gated.TotalMacs;
         string rule = s.Calibration == DanceCalibration.AccuracyLoss
             ? $"within {s.MaxAccuracyLoss * 100:0.##} points of the backbone"
             : $"MAC ratio closest to {targetMacRatio:F3}";

@@ -14,8 +14,13 @@ public class AblationsCalibrationTests
         // The cost falls smoothly as the scale grows; the closest scale is 1/target - 1.
         var (chosen, points) = Calibration.ChooseMacRatio(s => (1 - 0.01 * s, 1.0 / (1 + s)), target);
         Assert.Equal(points.Min(p => Math.Abs(p.MacRatio - target)), Math.Abs(chosen.MacRatio - target));
-        Assert.True(Math.Abs(chosen.MacRatio - target) < 0.05 * target, $"ratio {chosen.MacRatio} for target {target}");
-        Assert.True(points.Count <= 12, $"{points.Count} evaluations");
+        Assert.True(Math.Abs(chosen.MacRatio - target) <= 0.005, $"ratio {chosen.MacRatio} for target {target}");
+        Assert.True(points.Count <= 10, $"{points.Count} evaluations");
+
+        // A tighter tolerance keeps refining and gets closer.
+        var (fine, finePoints) = Calibration.ChooseMacRatio(s => (1, 1.0 / (1 + s)), target, refinements: 30, tolerance: 1e-5);
+        Assert.True(Math.Abs(fine.MacRatio - target) <= 1e-5, $"ratio {fine.MacRatio} for target {target}");
+        Assert.True(finePoints.Count > points.Count);
     }
 
     [Fact]
@@ -41,5 +46,6 @@ public class AblationsCalibrationTests
     {
         var e = Assert.Throws<ArgumentException>(() => Calibration.ChooseMacRatio(_ => (1, 1), target));
         Assert.Contains("(0, 1]", e.Message);
+        Assert.Throws<ArgumentException>(() => Calibration.ChooseMacRatio(_ => (1, 1), 0.5, tolerance: -1));
     }
 }
