@@ -12,10 +12,10 @@ public static partial class Conv3d
     /// <remarks>
     /// Algorithm by shape: depthwise convs (one input and one output channel per group) run a direct kernel
     /// vectorised over channels, since their per-group GEMMs would have an inner dimension of 1; a 1x1x1 kernel with
-    /// stride 1 and no padding is one GEMM per group (gradOutput x weight^T), needing no im2col; otherwise a blocked
-    /// col2im (a GEMM produces column gradients, which are scatter-added into gradInput), or, at unit stride where it
-    /// moves fewer elements (more input than output channels), the gradient computed as a conv of gradOutput with
-    /// the flipped weight, written straight into gradInput.
+    /// stride 1 and no padding is one GEMM per group (gradOutput x weight^T), needing no im2col; any other dense
+    /// unit-stride conv runs as the forward implicit-GEMM conv of gradOutput with the flipped, channel-swapped weight
+    /// (as fast as a forward pass, no scatter); strided and grouped convs use a blocked col2im (a GEMM produces column
+    /// gradients, which are scatter-added into gradInput) or the column-gather transposed conv, whichever moves fewer elements.
     /// </remarks>
     /// <example><code>Conv3d.BackwardInput(g, gradOutput, weight, gradInput);</code></example>
     /// <exception cref="ArgumentException">A buffer's length does not match <paramref name="g"/>; the message names the
@@ -27,6 +27,7 @@ public static partial class Conv3d
         RequireLength(g, nameof(gradInput), gradInput.Length, g.InputLength, static c => c.InputShape);
         if (Conv3dBackwardDepthwise.Applies(g)) Conv3dBackwardDepthwise.Input(g, gradOutput, weight, gradInput);
         else if (Conv3dBackwardGemm.IsPointwise(g)) Conv3dBackwardGemm.PointwiseInput(g, gradOutput, weight, gradInput);
+        else if (Conv3dBackwardTransposed.Applies(g)) Conv3dBackwardTransposed.Input(g, gradOutput, weight, gradInput);
         else Conv3dBackwardGemm.Input(g, gradOutput, weight, gradInput);
     }
 
