@@ -203,6 +203,13 @@ public class Conv3dBackwardTests
             Conv3dGeometry.Create(1, 80, new Dims3(4, 5, 6), 6, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 2),
             Conv3dGeometry.Create(1, 6, new Dims3(4, 5, 6), 80, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 2),
             Conv3dGeometry.Create(1, 80, new Dims3(5, 5, 6), 6, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), groups: 2),
+            // dense unit-stride convs, whose input gradient is the forward conv of gradOutput with the flipped weight:
+            // batches, odd sizes, channels off the vector width, transposed padding 2 (none), 0 (padding 2) and 3
+            // (dilation 2), and the R3D-18 peer twin's layer-1 shape
+            Conv3dGeometry.Create(3, 17, new Dims3(3, 5, 7), 19, Dims3.Cube(3)),
+            Conv3dGeometry.Create(2, 19, new Dims3(4, 5, 3), 17, Dims3.Cube(3), padding: new Dims3(2, 1, 2)),
+            Conv3dGeometry.Create(2, 9, new Dims3(5, 7, 6), 33, Dims3.Cube(3), padding: Dims3.Cube(1), dilation: new Dims3(1, 2, 2)),
+            Conv3dGeometry.Create(4, 8, new Dims3(8, 16, 16), 8, Dims3.Cube(3), padding: Dims3.Cube(1)),
             // depthwise with a stride and a channel count that is not a multiple of the vector width
             Conv3dGeometry.Create(1, 35, new Dims3(5, 6, 7), 35, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), groups: 35),
         ]);
