@@ -35,13 +35,17 @@ public static unsafe class SparseInputConv3d
         ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, out ConvWorkCounters work)
     {
         Validate(g, input, weight, bias, output, mask);
-        int pixels = g.Batch * (int)g.Input.Volume;
+        int lines = g.Batch * g.Input.T * g.Input.H;
         int keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
-        int channelBlock = SparseInputAccumulation.ChannelBlockOf(g, GatedConvCost.LanesOf(SimdDispatch.Width));
-        int blocks = (keptChannels + channelBlock - 1) / channelBlock;
-        var (slots, slotsCapacity) = NativeBufferPool.Rent(checked(pixels * keptChannels * (sizeof(SparseEntry) / sizeof(float))));
-        var (counts, countsCapacity) = NativeBufferPool.Rent(checked(pixels * blocks));
+        int channelBlock = SparseInputAccumulation.ChannelBlockOf(g, keptChannels, GatedConvCost.LanesOf(SimdDispatch.Width));
+        int blocks = Math.Max(1, (keptChannels + channelBlock - 1) / channelBlock);
+        int rowStride = SparseInputWeights.PaddedOutChannels(g.OutChannels);
+        long slotCount = (long)lines * g.Input.W * keptChannels;
+        var (slots, slotsCapacity) = NativeBufferPool.Rent(checked((int)Math.Max(1, slotCount * (sizeof(SparseEntry) / sizeof(float)))));
+        var (starts, startsCapacity) = NativeBufferPool.Rent(checked(lines * blocks * (g.Input.W + 1)));
         var (flags, flagsCapacity) = NativeBufferPool.Rent(g.Input.T / sizeof(float) + 1);
+        nint packed = 0;
+        int packedCapacity = 0;
         try
         {
             byte* frameKept = (byte*)flags;
@@ -51,36 +55,53 @@ public static unsafe class SparseInputConv3d
             fixed (float* x = input, w = weight, b = bias, y = output)
             fixed (int* channels = mask?.KeptChannels)
             {
+                var weights = new SparseInputWeights
+                {
+                    Source = w, Data = w, Channels = mask is null ? null : channels, Rows = g.InChannels, RowStride = g.OutChannels,
+                    InChannels = g.InChannels, OutChannels = g.OutChannels,
+                };
+                if (!SparseInputWeights.InPlace(w, g.OutChannels))
+                {
+                    (packed, packedCapacity) = NativeBufferPool.Rent(checked((int)Math.Max(1, g.Kernel.Volume * keptChannels * rowStride)));
+                    weights.Data = (float*)packed;
+                    weights.Rows = keptChannels;
+                    weights.RowStride = rowStride;
+                    ParallelFor.Run((int)g.Kernel.Volume, ref weights);
+                }
+                // One run per output pixel needs adjacent kw taps (dilation 1) and offsets iw * kwStride that fit an int.
+                long kwStride = (long)weights.Rows * weights.RowStride;
+                bool merged = g.Dilation.W == 1 && (long)g.Input.W * kwStride + kwStride <= int.MaxValue;
                 var compaction = new SparseInputCompaction
                 {
-                    Input = x, Slots = (SparseEntry*)slots, Counts = (int*)counts, FrameKept = frameKept, Channels = mask is null ? null : channels,
+                    Input = x, Slots = (SparseEntry*)slots, Starts = (int*)starts, FrameKept = frameKept, Channels = mask is null ? null : channels,
                     KeptChannels = keptChannels, ChannelBlock = channelBlock, Blocks = blocks,
-                    Width = g.Input.W, Height = g.Input.H, Frames = g.Input.T, InChannels = g.InChannels, OutChannels = g.OutChannels,
+                    Width = g.Input.W, Height = g.Input.H, Frames = g.Input.T, InChannels = g.InChannels,
+                    Weights = weights, PixelStride = merged ? (int)kwStride : 0,
                 };
-                ParallelFor.Run(g.Batch * g.Input.T * g.Input.H, ref compaction);
+                ParallelFor.Run(lines, ref compaction);
                 var gather = new SparseInputAccumulation
                 {
-                    Geometry = g, Weight = w, Bias = bias.IsEmpty ? null : b, Output = y, Slots = (SparseEntry*)slots, Counts = (int*)counts,
-                    KeptChannels = keptChannels, ChannelBlock = channelBlock, Blocks = blocks, FrameKept = frameKept, Tallies = tallies,
+                    Geometry = g, Bias = bias.IsEmpty ? null : b, Output = y, Weights = weights, Slots = (SparseEntry*)slots, Starts = (int*)starts,
+                    KeptChannels = keptChannels, ChannelBlock = channelBlock, Blocks = blocks, FrameKept = frameKept, Tallies = tallies, MergedTaps = merged,
                 };
                 SimdDispatch.Run(ref gather);
             }
             long keptFrames = mask?.KeptFrames.Length ?? g.Input.T;
-            long macs = tallies[SparseInputAccumulation.MacTally];
             work = new ConvWorkCounters
             {
-                Macs = macs,
+                Macs = tallies[SparseInputAccumulation.MacTally],
                 ActivationBytesRead = g.Batch * keptFrames * g.Input.H * g.Input.W * keptChannels * sizeof(float)
                     + tallies[SparseInputAccumulation.EntryTally] * sizeof(SparseEntry),
-                WeightBytesRead = macs * sizeof(float),
+                WeightBytesRead = tallies[SparseInputAccumulation.WeightTally] * sizeof(float),
                 OutputBytesWritten = (long)g.OutputLength * sizeof(float),
             };
         }
         finally
         {
             NativeBufferPool.Return(slots, slotsCapacity);
-            NativeBufferPool.Return(counts, countsCapacity);
+            NativeBufferPool.Return(starts, startsCapacity);
             NativeBufferPool.Return(flags, flagsCapacity);
+            NativeBufferPool.Return(packed, packedCapacity);
         }
     }
 
