@@ -19,14 +19,14 @@ public enum GatedConvPath
 /// density according to the measured crossover of <see cref="GatedConv3dCrossover"/>; both compute the dense conv of
 /// the masked input.
 /// </summary>
-public static class GatedConv3d
+public static unsafe class GatedConv3d
 {
     /// <summary>
     /// output = conv(masked input, weight) + bias. <paramref name="nonZeroFraction"/> is the share of non-zero values
     /// among the kept frames and channels when the caller knows it (the producer of the activations counts them for
     /// free); otherwise it is counted here, one pass over the kept input. The first call for a geometry without a
-    /// crossover set measures one (see <see cref="GatedConv3dCrossover.Get"/>); later calls allocate nothing on the
-    /// managed heap. <paramref name="work"/> receives the work done: counted by the sparse kernel, or
+    /// crossover set measures one (see <see cref="GatedConv3dCrossover.Get(in Conv3dGeometry)"/>; weights on a 64-byte
+    /// boundary skip a copy, which favours the sparse kernel); later calls allocate nothing on the managed heap. <paramref name="work"/> receives the work done: counted by the sparse kernel, or
     /// <see cref="GatedConvCost.DenseCompacted"/> for the dense one.
     /// </summary>
     /// <returns>The path that ran.</returns>
@@ -40,7 +40,9 @@ public static class GatedConv3d
         if (nonZeroFraction is { } given && !(given >= 0 && given <= 1))
             throw new ArgumentException($"The non-zero fraction must lie in [0, 1], got {given}.", nameof(nonZeroFraction));
         double density = nonZeroFraction ?? NonZeroFraction(g, input, mask);
-        if (density < GatedConv3dCrossover.Get(g))
+        bool weightsInPlace;
+        fixed (float* w = weight) weightsInPlace = SparseInputWeights.InPlace(w, g.OutChannels);
+        if (density < GatedConv3dCrossover.Get(g, weightsInPlace))
         {
             SparseInputConv3d.Forward(g, input, weight, bias, output, mask, out work);
             return GatedConvPath.SparseInput;

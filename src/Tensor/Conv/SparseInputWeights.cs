@@ -31,7 +31,10 @@ internal unsafe struct SparseInputWeights : IParallelBody
     public static int PaddedOutChannels(int outChannels) => (outChannels + 15) & ~15;
 
     /// <summary>Whether weights at <paramref name="weight"/> can be read in place.</summary>
-    public static bool InPlace(float* weight, int outChannels) => ((nint)weight & (NativeBufferPool.Alignment - 1)) == 0 && outChannels % 16 == 0;
+    public static bool InPlace(float* weight, int outChannels) => ((nint)weight & (NativeBufferPool.Alignment - 1)) == 0 && InPlaceWhenAligned(outChannels);
+
+    /// <summary>Whether 64-byte aligned weights can be read in place: each row of Cout floats then starts on a cache line too.</summary>
+    public static bool InPlaceWhenAligned(int outChannels) => outChannels % 16 == 0;
 
     /// <summary>The weight row of kept channel <paramref name="kept"/> (position in the kept list), channel <paramref name="channel"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
