@@ -7,7 +7,8 @@ namespace NativeDance.Tensors.Conv;
 /// The input density below which <see cref="SparseInputConv3d"/> beats the dense-compacted conv, per geometry, measured
 /// once on this machine and cached. Calibration: the layer with batch 1 and its frames cut to the kernel's temporal span
 /// plus three strides (the cost per frame is what matters), random weights, inputs with non-zeros at random positions
-/// at densities 2, 5, 10, 20, ... 90%; at each, the faster of two runs of each kernel after a warm-up. It stops at
+/// at densities 2, 5, 10, 20, ... 90%; at each, the fastest of three runs of each kernel after a warm-up (the fastest
+/// run is the one least disturbed by other work on the machine). It stops at
 /// the first density where the sparse kernel is slower and interpolates linearly between that density and the one
 /// before; the crossover is 1 when the sparse kernel wins everywhere. A few dense-conv times of the cut layer in all.
 /// Measured separately for weights the sparse kernel reads in place (64-byte aligned, Cout a multiple of 16) and for
@@ -91,12 +92,12 @@ public static unsafe class GatedConv3dCrossover
         return values;
     }
 
-    /// <summary>Seconds of the faster of two runs after one warm-up.</summary>
+    /// <summary>Seconds of the fastest of three runs after one warm-up.</summary>
     private static double Fastest(Action run)
     {
         run();
         double best = double.MaxValue;
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 3; i++)
         {
             long start = Stopwatch.GetTimestamp();
             run();

@@ -21,7 +21,7 @@ public static class GatedConvCost
     /// </summary>
     /// <exception cref="ArgumentException">The input's length does not match the geometry, or the mask does not fit it.</exception>
     public static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input) =>
-        SparseInput(g, mask, input, LanesOf(SimdDispatch.Width));
+        SparseInput(g, mask, input, SimdDispatch.Width);
 
     /// <summary>
     /// Work of the dense path of <see cref="GatedConv3d"/> (the engine's masked conv, zeros multiplied like any value):
@@ -53,8 +53,8 @@ public static class GatedConvCost
         };
     }
 
-    /// <summary><see cref="SparseInput(in Conv3dGeometry, Conv3dInputMask?, ReadOnlySpan{float})"/> for a kernel running with <paramref name="lanes"/> floats per vector.</summary>
-    internal static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input, int lanes)
+    /// <summary><see cref="SparseInput(in Conv3dGeometry, Conv3dInputMask?, ReadOnlySpan{float})"/> for a kernel running at <paramref name="width"/>.</summary>
+    internal static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input, SimdWidth width)
     {
         if (input.Length != g.InputLength) g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
         mask?.RequireFits(g);
@@ -62,8 +62,8 @@ public static class GatedConvCost
         long[] reachH = AxisReach(g.Input.H, g.Output.H, g.Kernel.H, g.Stride.H, g.Padding.H, g.Dilation.H);
         long[] reachW = AxisReach(g.Input.W, g.Output.W, g.Kernel.W, g.Stride.W, g.Padding.W, g.Dilation.W);
         var channels = mask?.KeptChannels ?? Enumerable.Range(0, g.InChannels).ToArray();
-        int block = SparseInputAccumulation.ChannelBlockOf(g, channels.Length, lanes);
-        long passes = SparseInputAccumulation.CoutPasses(g.OutChannels, lanes);
+        int block = SparseInputAccumulation.ChannelBlockOf(g, channels.Length, width);
+        long passes = SparseInputAccumulation.CoutPasses(g, width);
         long reachedNonZeros = 0, keptElements = 0, entriesRead = 0, weightsRead = 0;
         for (int n = 0; n < g.Batch; n++)
         for (int t = 0; t < g.Input.T; t++)

@@ -30,13 +30,32 @@ internal unsafe struct SparseInputAccumulation : ISimdAction
     /// <summary>True when each output pixel reads its kW taps of a row as one run (see <see cref="SparseInputCompaction"/>).</summary>
     public bool MergedTaps;
 
+    /// <summary>True for the scatter form (<see cref="UsesWindow"/>).</summary>
+    public bool Window;
+
+    /// <summary>Most vectors of sums one pass over Cout holds (<see cref="PassVectors"/>).</summary>
+    public int MaxPassVectors;
+
+    /// <summary>
+    /// Whether rows run in the scatter form of <see cref="SparseInputWindow{TOps, TVec}"/> (kW = 3, stride and dilation
+    /// 1 along W, padding at most 2), else in the gather form of <see cref="SparseInputRows{TOps, TVec}"/>.
+    /// </summary>
+    public static bool UsesWindow(in Conv3dGeometry g) => g.Kernel.W == 3 && g.Stride.W == 1 && g.Dilation.W == 1 && g.Padding.W <= 2;
+
+    /// <summary>
+    /// Most vectors of sums per pass: 8 in the gather form; in the scatter form three pixels' worth, so 8 where there
+    /// are 32 vector registers (AVX-512) and 4 with 16.
+    /// </summary>
+    public static int PassVectors(in Conv3dGeometry g, SimdWidth width) => UsesWindow(g) && width != SimdWidth.Vector512 ? 4 : RegisterVectors;
+
     /// <summary>
     /// Kept channels per block: as many as keep a block's weights for one tap row within <see cref="SlabBytes"/>, spread
     /// evenly over the blocks so the last one is not a sliver.
     /// </summary>
-    public static int ChannelBlockOf(in Conv3dGeometry g, int keptChannels, int lanes)
+    public static int ChannelBlockOf(in Conv3dGeometry g, int keptChannels, SimdWidth width)
     {
-        int coutBlock = Math.Min(CoutVectors(g.OutChannels, lanes), RegisterVectors) * lanes;
+        int lanes = GatedConvCost.LanesOf(width);
+        int coutBlock = Math.Min(CoutVectors(g.OutChannels, lanes), PassVectors(g, width)) * lanes;
         int most = Math.Max(1, SlabBytes / (g.Kernel.W * coutBlock * sizeof(float)));
         int blocks = Math.Max(1, (keptChannels + most - 1) / most);
         return Math.Max(1, (keptChannels + blocks - 1) / blocks);
@@ -46,13 +65,13 @@ internal unsafe struct SparseInputAccumulation : ISimdAction
     public static int CoutVectors(int outChannels, int lanes) => SparseInputWeights.PaddedOutChannels(outChannels) / lanes;
 
     /// <summary>
-    /// Passes over Cout, each summing up to <see cref="RegisterVectors"/> vectors in registers: whole blocks of 8, then
-    /// the remainder as 4, 2 and 1 vectors. Each pass reads the entries again.
+    /// Passes over Cout, each summing up to <see cref="PassVectors"/> vectors in registers: whole blocks of that many,
+    /// then the remainder as 4, 2 and 1 vectors. Each pass reads the entries again.
     /// </summary>
-    public static int CoutPasses(int outChannels, int lanes)
+    public static int CoutPasses(in Conv3dGeometry g, SimdWidth width)
     {
-        int vectors = CoutVectors(outChannels, lanes);
-        return vectors / RegisterVectors + System.Numerics.BitOperations.PopCount((uint)(vectors % RegisterVectors));
+        int vectors = CoutVectors(g.OutChannels, GatedConvCost.LanesOf(width)), most = PassVectors(g, width);
+        return vectors / most + System.Numerics.BitOperations.PopCount((uint)(vectors % most));
     }
 
     public readonly void Run<TOps, TVec>() where TOps : IVectorOps<TVec> where TVec : unmanaged
@@ -62,7 +81,7 @@ internal unsafe struct SparseInputAccumulation : ISimdAction
         {
             Geometry = g, Bias = Bias, Output = Output, Weights = Weights, Slots = Slots, Starts = Starts,
             KeptChannels = KeptChannels, ChannelBlock = ChannelBlock, Blocks = Blocks, FrameKept = FrameKept, Tallies = Tallies, MergedTaps = MergedTaps,
-            Stride = SparseInputWeights.PaddedOutChannels(g.OutChannels),
+            Window = Window, MaxPassVectors = MaxPassVectors, Stride = SparseInputWeights.PaddedOutChannels(g.OutChannels),
         };
         new Span<long>(Tallies, TallyCount).Clear();
         ParallelFor.Run(g.Batch * g.Output.T * g.Output.H, ref rows);
@@ -100,7 +119,8 @@ internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : 
     public int KeptChannels, ChannelBlock, Blocks;
     public byte* FrameKept;
     public long* Tallies;
-    public bool MergedTaps;
+    public bool MergedTaps, Window;
+    public int MaxPassVectors;
     /// <summary>Floats per output pixel in the scratch row: Cout padded to whole cache lines.</summary>
     public int Stride;
 
@@ -109,10 +129,14 @@ internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : 
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         int cout = g.OutChannels;
-        var (scratch, capacity) = NativeBufferPool.Rent(g.Output.W * Stride);
+        int before = SparseInputWindow<TOps, TVec>.GuardsBefore, after = SparseInputWindow<TOps, TVec>.GuardsAfter;
+        var (scratch, capacity) = NativeBufferPool.Rent((g.Output.W + before + after) * Stride);
         try
         {
-            float* y = (float*)scratch;
+            // Guard slots take the scatter form's sums for pixels past the row's ends; zero, so they hold no denormals.
+            new Span<float>((float*)scratch, before * Stride).Clear();
+            new Span<float>((float*)scratch + (nint)(before + g.Output.W) * Stride, after * Stride).Clear();
+            float* y = (float*)scratch + before * Stride;
             for (int wo = 0; wo < g.Output.W; wo++)
             {
                 var pixel = new Span<float>(y + (nint)wo * Stride, Stride);
@@ -157,13 +181,14 @@ internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : 
                     int passes = 0;
                     for (int c = 0; c < vectors; passes++)
                     {
-                        int v = vectors - c >= 8 ? 8 : vectors - c >= 4 ? 4 : vectors - c >= 2 ? 2 : 1;
+                        int left = Math.Min(vectors - c, MaxPassVectors);
+                        int v = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
                         long visited = v switch
                         {
-                            8 => Sweep<Sum8>(tapRow, starts, c * TOps.Lanes, y),
-                            4 => Sweep<Sum4>(tapRow, starts, c * TOps.Lanes, y),
-                            2 => Sweep<Sum2>(tapRow, starts, c * TOps.Lanes, y),
-                            _ => Sweep<Sum1>(tapRow, starts, c * TOps.Lanes, y),
+                            8 => Pass<Sum8>(tapRow, starts, c * TOps.Lanes, y),
+                            4 => Pass<Sum4>(tapRow, starts, c * TOps.Lanes, y),
+                            2 => Pass<Sum2>(tapRow, starts, c * TOps.Lanes, y),
+                            _ => Pass<Sum1>(tapRow, starts, c * TOps.Lanes, y),
                         };
                         if (c == 0) macs += visited * g.OutChannels;
                         c += v;
@@ -176,6 +201,15 @@ internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : 
         Interlocked.Add(ref Tallies[SparseInputAccumulation.MacTally], macs);
         Interlocked.Add(ref Tallies[SparseInputAccumulation.EntryTally], entries);
         Interlocked.Add(ref Tallies[SparseInputAccumulation.WeightTally], weights);
+    }
+
+    /// <summary>One pass over Cout lanes [c, c + V lanes) of the row for one (tap row, channel block), in the scatter or the gather form.</summary>
+    private readonly long Pass<TS>(float* tapRow, int* starts, int c, float* y) where TS : struct, ISumVectors
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        return Window
+            ? SparseInputWindow<TOps, TVec>.Sweep<TS>(tapRow + c, (nint)Weights.Rows * Weights.RowStride, Slots, starts, g.Input.W, g.Padding.W, g.Output.W, y + c, Stride)
+            : Sweep<TS>(tapRow, starts, c, y);
     }
 
     /// <summary>

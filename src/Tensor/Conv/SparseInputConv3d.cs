@@ -37,7 +37,8 @@ public static unsafe class SparseInputConv3d
         Validate(g, input, weight, bias, output, mask);
         int lines = g.Batch * g.Input.T * g.Input.H;
         int keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
-        int channelBlock = SparseInputAccumulation.ChannelBlockOf(g, keptChannels, GatedConvCost.LanesOf(SimdDispatch.Width));
+        var width = SimdDispatch.Width;
+        int channelBlock = SparseInputAccumulation.ChannelBlockOf(g, keptChannels, width);
         int blocks = Math.Max(1, (keptChannels + channelBlock - 1) / channelBlock);
         int rowStride = SparseInputWeights.PaddedOutChannels(g.OutChannels);
         long slotCount = (long)lines * g.Input.W * keptChannels;
@@ -68,9 +69,11 @@ public static unsafe class SparseInputConv3d
                     weights.RowStride = rowStride;
                     ParallelFor.Run((int)g.Kernel.Volume, ref weights);
                 }
-                // One run per output pixel needs adjacent kw taps (dilation 1) and offsets iw * kwStride that fit an int.
+                // The gather form reads one run per output pixel when its kw taps are adjacent (dilation 1) and offsets
+                // iw * kwStride fit an int; the scatter form wants plain row offsets.
                 long kwStride = (long)weights.Rows * weights.RowStride;
-                bool merged = g.Dilation.W == 1 && (long)g.Input.W * kwStride + kwStride <= int.MaxValue;
+                bool window = SparseInputAccumulation.UsesWindow(g);
+                bool merged = !window && g.Dilation.W == 1 && (long)g.Input.W * kwStride + kwStride <= int.MaxValue;
                 var compaction = new SparseInputCompaction
                 {
                     Input = x, Slots = (SparseEntry*)slots, Starts = (int*)starts, FrameKept = frameKept, Channels = mask is null ? null : channels,
@@ -83,6 +86,7 @@ public static unsafe class SparseInputConv3d
                 {
                     Geometry = g, Bias = bias.IsEmpty ? null : b, Output = y, Weights = weights, Slots = (SparseEntry*)slots, Starts = (int*)starts,
                     KeptChannels = keptChannels, ChannelBlock = channelBlock, Blocks = blocks, FrameKept = frameKept, Tallies = tallies, MergedTaps = merged,
+                    Window = window, MaxPassVectors = SparseInputAccumulation.PassVectors(g, width),
                 };
                 SimdDispatch.Run(ref gather);
             }

@@ -38,7 +38,7 @@ public class SparseInputConv3dTests
                 string context = $"{g} density {density:F2} {SparseOperands.Describe(mask)} {width} threads={threads}";
                 Numerics.AssertClose(y.Span, expected, Tolerance, context);
                 y.AssertGuardIntact(context);
-                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, GatedConvCost.LanesOf(width)), work);
+                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, width), work);
             }
         }
     }
@@ -62,22 +62,23 @@ public class SparseInputConv3dTests
                 string context = $"{SparseOperands.Describe(mask)} {width}";
                 Numerics.AssertClose(y.Span, expected, Tolerance, context);
                 y.AssertGuardIntact(context);
-                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, GatedConvCost.LanesOf(width)), work);
+                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, width), work);
             }
         }
     }
 
     /// <summary>Weights on a cache line with Cout a multiple of 16 are read in place, others are copied to aligned rows
     /// first: both give the dense conv of the masked input, bit for bit the same sums, and the same counts, with and
-    /// without merged kw taps (dilation 1 and 2 along W).</summary>
+    /// in the scatter form (kW 3, stride and dilation 1 along W, padding 0-2) and the gather form (stride or dilation 2).</summary>
     [Theory]
-    [InlineData(16, 1)]
-    [InlineData(32, 1)]
-    [InlineData(48, 2)]
-    [InlineData(64, 1)]
-    public unsafe void AlignedWeightsReadInPlaceMatchCopiedOnes(int outChannels, int dilationW)
+    [InlineData(16, 1, 1, 1)]
+    [InlineData(32, 1, 1, 2)]
+    [InlineData(48, 1, 2, 1)]
+    [InlineData(64, 2, 1, 1)]
+    [InlineData(144, 1, 0, 1)]
+    public unsafe void AlignedWeightsReadInPlaceMatchCopiedOnes(int outChannels, int dilationW, int paddingW, int strideW)
     {
-        var g = Conv3dGeometry.Create(2, 13, new Dims3(3, 6, 9), outChannels, Dims3.Cube(3), new Dims3(1, 1, 2), Dims3.Cube(1), new Dims3(1, 1, dilationW));
+        var g = Conv3dGeometry.Create(2, 13, new Dims3(3, 6, 9), outChannels, Dims3.Cube(3), new Dims3(1, 1, strideW), new Dims3(1, 1, paddingW), new Dims3(1, 1, dilationW));
         var random = new Random(outChannels);
         var (x, w, b) = SparseOperands.Create(g, 0.35, hasBias: true, random);
         var (buffer, capacity) = NativeBufferPool.Rent(g.WeightLength + 16);
