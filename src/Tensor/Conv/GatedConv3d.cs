@@ -60,23 +60,35 @@ public static unsafe class GatedConv3d
         mask?.RequireFits(g);
         int frame = g.Input.H * g.Input.W * g.InChannels;
         int[]? channels = mask?.KeptChannels.Length < g.InChannels ? mask.KeptChannels : null;
-        long nonZeros = 0, kept = 0;
+        // Per channel, -1 when kept: a pixel's vectors of channels are counted under it (stack, so nothing is allocated).
+        Span<int> kept = channels is null ? default : stackalloc int[g.InChannels];
+        if (channels is not null) foreach (int c in channels) kept[c] = -1;
+        long nonZeros = 0, keptValues = 0;
         for (int n = 0; n < g.Batch; n++)
         for (int t = 0; t < g.Input.T; t++)
         {
             if (mask is not null && Array.BinarySearch(mask.KeptFrames, t) < 0) continue;
             var values = input.Slice((n * g.Input.T + t) * frame, frame);
-            if (channels is null)
-            {
-                nonZeros += CountNonZero(values);
-                kept += frame;
-                continue;
-            }
-            for (int p = 0; p < values.Length; p += g.InChannels)
-                foreach (int c in channels) nonZeros += values[p + c] != 0f ? 1 : 0;
-            kept += (long)channels.Length * g.Input.H * g.Input.W;
+            nonZeros += channels is null ? CountNonZero(values) : CountKeptNonZero(values, kept);
+            keptValues += channels is null ? frame : (long)channels.Length * g.Input.H * g.Input.W;
         }
-        return kept == 0 ? 0 : (double)nonZeros / kept;
+        return keptValues == 0 ? 0 : (double)nonZeros / keptValues;
+    }
+
+    /// <summary>Non-zeros among the channels flagged -1 in <paramref name="kept"/>, over channels-last pixels of kept.Length channels.</summary>
+    private static long CountKeptNonZero(ReadOnlySpan<float> values, ReadOnlySpan<int> kept)
+    {
+        int lanes = Vector<float>.Count, vectorChannels = kept.Length / lanes * lanes;
+        // Lanes that are kept and non-zero hold -1, so the lane sums count them negatively.
+        var counts = Vector<int>.Zero;
+        long count = 0;
+        for (int p = 0; p < values.Length; p += kept.Length)
+        {
+            for (int c = 0; c < vectorChannels; c += lanes)
+                counts += Vector.AndNot(new Vector<int>(kept.Slice(c)), Vector.Equals(new Vector<float>(values.Slice(p + c)), Vector<float>.Zero));
+            for (int c = vectorChannels; c < kept.Length; c++) count += kept[c] != 0 && values[p + c] != 0f ? 1 : 0;
+        }
+        return count - Vector.Sum(counts);
     }
 
     private static long CountNonZero(ReadOnlySpan<float> values)

@@ -105,8 +105,9 @@ internal readonly struct Sum8 : ISumVectors { public static int Vectors => 8; }
 /// <summary>
 /// Computes output row (n, to, ho) in an aligned scratch row that stays in the L1 cache: bias first; then per tap row
 /// (kt, kh) on a kept, in-range frame and line, per block of kept channels with entries on that line and per pass over
-/// Cout, each output pixel's sums go into registers, take every entry of the run its kw taps read times that entry's
-/// weight row, and go back. The weights one (tap row, channel block, Cout pass) uses stay in the L1 cache while the
+/// Cout, either the scatter form (<see cref="SparseInputWindow{TOps, TVec}"/>) or the gather form: each output
+/// pixel's sums go into registers, take every entry of the run its kw taps read times that entry's weight row, and go
+/// back. The weights one (tap row, channel block, Cout pass) uses stay in the L1 cache while the
 /// row's pixels sweep them, and each output vector is loaded and stored once per run rather than once per multiply-add.
 /// </summary>
 internal unsafe struct SparseInputRows<TOps, TVec> : IParallelBody where TOps : IVectorOps<TVec> where TVec : unmanaged

@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Conv;
@@ -35,11 +38,19 @@ internal unsafe struct SparseInputCompaction : IParallelBody
     /// <summary>Offset added per input pixel along W: the floats between two kw taps of one row when merged, else 0.</summary>
     public int PixelStride;
 
+    /// <summary>Lane order that interleaves 8 offsets (lanes 0-7) with 8 values (lanes 8-15) into 8 entries.</summary>
+    private static readonly Vector512<int> Interleave = Vector512.Create(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Invoke(int line)
     {
         if (FrameKept[line / Height % Frames] == 0) return;
         float* pixels = Input + (nint)line * Width * InChannels;
+        SparseEntry* slots = Slots;
+        int* channels = Channels;
+        int rowStride = Weights.RowStride, pixelStride = PixelStride;
+        bool packed = Weights.Packed, vectors = Avx512F.IsSupported && channels == null;
+        var rowSteps = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * rowStride;
         for (int b = 0; b < Blocks; b++)
         {
             int first = b * ChannelBlock, end = Math.Min(first + ChannelBlock, KeptChannels);
@@ -49,14 +60,26 @@ internal unsafe struct SparseInputCompaction : IParallelBody
             {
                 starts[w] = cursor;
                 float* pixel = pixels + (nint)w * InChannels;
-                int shift = w * PixelStride;
-                // Branch-free: every kept value is written, and the run only grows past non-zeros.
-                for (int j = first; j < end; j++)
+                int shift = w * pixelStride, j = first;
+                // All channels kept: 8 at a time, the non-zeros' entries compressed to the front of one 64-byte store.
+                // The store may write up to 7 stale entries past the run, never past the (line, block) region: the
+                // run holds at most the values read before this group.
+                for (; vectors && j + 8 <= end; j += 8)
                 {
-                    int c = Channels == null ? j : Channels[j];
+                    var values = Vector256.Load(pixel + j);
+                    var offsets = Vector256.Create(j * rowStride + shift) + rowSteps;
+                    var entries = Avx512F.PermuteVar16x32(Vector512.Create(offsets, values.AsInt32()), Interleave).AsInt64();
+                    var nonZero = ~Vector256.Equals(values, Vector256<float>.Zero).AsInt32();
+                    Avx512F.Compress(Vector512<long>.Zero, Avx512F.ConvertToVector512Int64(nonZero), entries).Store((long*)(slots + cursor));
+                    cursor += BitOperations.PopCount(nonZero.ExtractMostSignificantBits());
+                }
+                // Branch-free: every kept value is written, and the run only grows past non-zeros.
+                for (; j < end; j++)
+                {
+                    int c = channels == null ? j : channels[j];
                     float value = pixel[c];
-                    Slots[cursor].WeightOffset = Weights.RowOf(j, c) * Weights.RowStride + shift;
-                    Slots[cursor].Value = value;
+                    slots[cursor].WeightOffset = (packed ? j : c) * rowStride + shift;
+                    slots[cursor].Value = value;
                     cursor += value != 0f ? 1 : 0;
                 }
             }

@@ -10,18 +10,23 @@ namespace NativeDance.Tensors.Conv;
 /// <see cref="Conv3dInputMask"/> are skipped as well, so one call applies all three granularities of pruning.
 /// </summary>
 /// <remarks>
-/// Two passes. (1) Compaction, one input line (n, t, h) per parallel iteration: per input pixel and block of kept
-/// channels, the non-zero values with their weight-row offsets. (2) Gather, one output row (n, to, ho) per parallel
-/// iteration, so no two threads write the same output: the row is summed in an L1-resident scratch row; per tap row
-/// (kt, kh), channel block and block of 8 vectors of Cout, each output
-/// pixel takes its sums into registers, adds every listed non-zero at the pixels its kw taps read times that value's
-/// weight row (the rows of one such block, 32 KiB at most, stay in the L1
-/// cache while the row's pixels sweep them), and stores them back. Every multiply-add loads its weight, where a dense
-/// GEMM reuses each loaded weight across a tile of pixels, so the dense-compacted conv wins above some density;
-/// <see cref="GatedConv3d"/> chooses.
+/// Three steps. (0) Weights that do not start on a cache line (or whose Cout is not a multiple of 16) are copied to
+/// aligned rows (<see cref="SparseInputWeights"/>): every multiply-add loads a weight vector, and split loads would
+/// halve the rate. (1) Compaction, one input line (n, t, h) per parallel iteration (AVX-512 compress when all channels
+/// are kept): per line and block of kept channels, the non-zero values with their weight-row offsets, pixel after
+/// pixel (<see cref="SparseInputCompaction"/>). (2) One output row (n, to, ho) per parallel iteration, so no two
+/// threads write the same output, summed in an L1-resident scratch row; per tap row (kt, kh), channel block and pass
+/// over up to 8 vectors of Cout, the weights of that slab (32 KiB at most) stay in the L1 cache while the row is
+/// swept: for kW = 3, stride 1 rows by scattering each entry into a register window of three output pixels
+/// (<see cref="SparseInputWindow{TOps, TVec}"/>), otherwise by gathering each output pixel's entries into registers.
+/// Every multiply-add loads its weight, where a dense GEMM reuses each loaded weight across a tile of pixels, so the
+/// dense-compacted conv wins above some density; <see cref="GatedConv3d"/> chooses.
 /// </remarks>
 public static unsafe class SparseInputConv3d
 {
+    /// <summary>Inputs below this many values are compacted on the calling thread (about 50 us of work at most).</summary>
+    private const int SerialCompactionElements = 1 << 16;
+
     /// <summary>
     /// output = conv(input, weight) + bias, where dropped frames and channels of <paramref name="mask"/> (null keeps
     /// all) and zero activations contribute nothing and cost nothing. <paramref name="bias"/> may be empty.
@@ -81,7 +86,11 @@ public static unsafe class SparseInputConv3d
                     Width = g.Input.W, Height = g.Input.H, Frames = g.Input.T, InChannels = g.InChannels,
                     Weights = weights, PixelStride = merged ? (int)kwStride : 0,
                 };
-                ParallelFor.Run(lines, ref compaction);
+                // A small input compacts in microseconds: waking a second thread would cost more than it saves.
+                if (g.InputLength < SerialCompactionElements)
+                    for (int line = 0; line < lines; line++) compaction.Invoke(line);
+                else
+                    ParallelFor.Run(lines, ref compaction);
                 var gather = new SparseInputAccumulation
                 {
                     Geometry = g, Bias = bias.IsEmpty ? null : b, Output = y, Weights = weights, Slots = (SparseEntry*)slots, Starts = (int*)starts,

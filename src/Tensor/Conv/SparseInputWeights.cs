@@ -36,10 +36,6 @@ internal unsafe struct SparseInputWeights : IParallelBody
     /// <summary>Whether 64-byte aligned weights can be read in place: each row of Cout floats then starts on a cache line too.</summary>
     public static bool InPlaceWhenAligned(int outChannels) => outChannels % 16 == 0;
 
-    /// <summary>The weight row of kept channel <paramref name="kept"/> (position in the kept list), channel <paramref name="channel"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly int RowOf(int kept, int channel) => Packed ? kept : channel;
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Invoke(int tap)
     {
