@@ -14,7 +14,7 @@ public static class GatedConvCost
     /// Work of <see cref="SparseInputConv3d.Forward"/>: every non-zero kept input element times every output pixel it
     /// reaches times Cout multiply-adds; the kept input elements read once by the compaction; per output row, tap row
     /// and block of kept channels with non-zeros on the input line that tap row reads, the line's (weight offset,
-    /// value) entries of that block, 8 bytes each, once per pass over Cout (an output pixel re-reads its neighbours'
+    /// value) entries of that block, 8 bytes each, once per pass over Cout (the gather form re-reads neighbouring pixels'
     /// entries from the L1 cache), and the block's kW x channels x Cout weights once (they stay in the L1 cache while
     /// the row's pixels sweep them); every output written once (a row is summed in the L1 cache). A copy of
     /// misaligned weights to aligned memory, when the call needs one, is not counted.
