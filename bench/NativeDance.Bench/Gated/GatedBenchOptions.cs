@@ -1,24 +1,23 @@
 namespace NativeDance.Bench.Gated;
 
-/// <summary>The command line of the gated-conv benchmark: <c>gated [--layers 2,3,4] [--repeats N] [--smoke] [--out DIR]</c>.</summary>
-internal sealed record GatedBenchOptions(IReadOnlyList<int> Layers, int Repeats, bool Smoke, string? ResultsDirectory)
+/// <summary>The command line of the gated-conv benchmark: <c>gated [--layers 2,3,4,tiny] [--repeats N] [--smoke] [--out DIR]</c>.</summary>
+internal sealed record GatedBenchOptions(IReadOnlyList<string> Layers, int Repeats, bool Smoke, string? ResultsDirectory)
 {
     public const string Usage = """
-        usage: gated [--layers 2,3,4] [--repeats N] [--smoke] [--out DIR]
+        usage: gated [--layers 2,3,4,tiny] [--repeats N] [--smoke] [--out DIR]
           gated       the gated conv (kept frames 100/75/50%, channels 100/75/50%, non-zero features 100/50/30/10%)
-                      next to our dense conv and libtorch's dense conv, on layers 2-4; writes gated-conv-cpu.json and .md
-          --layers    only these layers (of 2, 3, 4)
+                      next to our dense conv and libtorch's dense conv, on layers 2-4, and on the tiny C3D's convs 2-4
+                      at 16x16x16 (features 100/55/40/25/10%); writes gated-conv-cpu.json and .md
+          --layers    only these layers (of 2, 3, 4 and tiny: the three tiny C3D convs)
           --repeats   timed runs per kernel and grid cell, medians reported (default 7)
           --smoke     one timed run per kernel: checks the pipeline, numbers mean little
           --out       results folder (default: bench/results of the repository)
         """;
 
-    private static readonly int[] GatedLayers = [2, 3, 4];
-
     /// <summary>Parses the arguments after <c>gated</c>; null (after printing why) when they are not valid.</summary>
     public static GatedBenchOptions? Parse(ReadOnlySpan<string> args)
     {
-        var layers = new List<int>();
+        var layers = new List<string>();
         int repeats = 7;
         bool smoke = false;
         string? output = null;
@@ -32,9 +31,9 @@ internal sealed record GatedBenchOptions(IReadOnlyList<int> Layers, int Repeats,
                 case "--layers" when i + 1 < args.Length:
                     foreach (string n in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
-                        if (!int.TryParse(n, out int number) || !GatedLayers.Contains(number))
-                            return Fail($"--layers takes numbers among {string.Join(", ", GatedLayers)}, got '{n}'.");
-                        layers.Add(number);
+                        if (!GatedLayers.Selectors.Contains(n))
+                            return Fail($"--layers takes {string.Join(", ", GatedLayers.Selectors)}, got '{n}'.");
+                        layers.Add(n);
                     }
                     break;
                 case "--repeats" when i + 1 < args.Length:
@@ -51,7 +50,7 @@ internal sealed record GatedBenchOptions(IReadOnlyList<int> Layers, int Repeats,
                     return Fail($"Unknown option '{args[i]}'.");
             }
         }
-        return new GatedBenchOptions(layers.Count == 0 ? GatedLayers : layers, smoke ? 1 : repeats, smoke, output);
+        return new GatedBenchOptions(layers.Count == 0 ? GatedLayers.Selectors.ToList() : layers, smoke ? 1 : repeats, smoke, output);
     }
 
     private static GatedBenchOptions? Fail(string message)

@@ -7,10 +7,9 @@ internal sealed record GatedKeepRatios(double Frames, double Channels, double Fe
 {
     public static readonly double[] FrameRatios = [1, 0.75, 0.5];
     public static readonly double[] ChannelRatios = [1, 0.75, 0.5];
-    public static readonly double[] FeatureRatios = [1, 0.5, 0.3, 0.1];
 
-    public static IEnumerable<GatedKeepRatios> Grid() =>
-        from f in FrameRatios from c in ChannelRatios from x in FeatureRatios select new GatedKeepRatios(f, c, x);
+    public static IEnumerable<GatedKeepRatios> Grid(double[] featureRatios) =>
+        from f in FrameRatios from c in ChannelRatios from x in featureRatios select new GatedKeepRatios(f, c, x);
 
     /// <summary>Evenly spaced kept frames (as uniform subsampling keeps them) and a seeded random subset of channels.</summary>
     public Conv3dInputMask Mask(in Conv3dGeometry g, Random random)
@@ -25,7 +24,7 @@ internal sealed record GatedKeepRatios(double Frames, double Channels, double Fe
 
 /// <summary>The measured times of one layer at one grid point, with the gated call's path and work.</summary>
 internal sealed record GatedGridCell(
-    string Layer, GatedKeepRatios Keep, GatedConvPath Path, double MacFraction, double BytesFraction,
+    string Layer, bool Tiny, GatedKeepRatios Keep, GatedConvPath Path, double MacFraction, double BytesFraction,
     double OursDenseMs, double GatedMs, double CompactedMs, double SparseMs, double LibtorchDenseMs, double CrossoverDensity)
 {
     /// <summary>Our dense conv's time over the gated conv's.</summary>

@@ -19,14 +19,14 @@ public enum GatedConvPath
 /// density according to the measured crossover of <see cref="GatedConv3dCrossover"/>; both compute the dense conv of
 /// the masked input.
 /// </summary>
-public static class GatedConv3d
+public static unsafe class GatedConv3d
 {
     /// <summary>
     /// output = conv(masked input, weight) + bias. <paramref name="nonZeroFraction"/> is the share of non-zero values
     /// among the kept frames and channels when the caller knows it (the producer of the activations counts them for
     /// free); otherwise it is counted here, one pass over the kept input. The first call for a geometry without a
-    /// crossover set measures one (see <see cref="GatedConv3dCrossover.Get"/>); later calls allocate nothing on the
-    /// managed heap. <paramref name="work"/> receives the work done: counted by the sparse kernel, or
+    /// crossover set measures one (see <see cref="GatedConv3dCrossover.Get(in Conv3dGeometry)"/>; weights on a 64-byte
+    /// boundary skip a copy, which favours the sparse kernel); later calls allocate nothing on the managed heap. <paramref name="work"/> receives the work done: counted by the sparse kernel, or
     /// <see cref="GatedConvCost.DenseCompacted"/> for the dense one.
     /// </summary>
     /// <returns>The path that ran.</returns>
@@ -40,7 +40,9 @@ public static class GatedConv3d
         if (nonZeroFraction is { } given && !(given >= 0 && given <= 1))
             throw new ArgumentException($"The non-zero fraction must lie in [0, 1], got {given}.", nameof(nonZeroFraction));
         double density = nonZeroFraction ?? NonZeroFraction(g, input, mask);
-        if (density < GatedConv3dCrossover.Get(g))
+        bool weightsInPlace;
+        fixed (float* w = weight) weightsInPlace = SparseInputWeights.InPlace(w, g.OutChannels);
+        if (density < GatedConv3dCrossover.Get(g, weightsInPlace))
         {
             SparseInputConv3d.Forward(g, input, weight, bias, output, mask, out work);
             return GatedConvPath.SparseInput;
@@ -58,23 +60,35 @@ public static class GatedConv3d
         mask?.RequireFits(g);
         int frame = g.Input.H * g.Input.W * g.InChannels;
         int[]? channels = mask?.KeptChannels.Length < g.InChannels ? mask.KeptChannels : null;
-        long nonZeros = 0, kept = 0;
+        // Per channel, -1 when kept: a pixel's vectors of channels are counted under it (stack, so nothing is allocated).
+        Span<int> kept = channels is null ? default : stackalloc int[g.InChannels];
+        if (channels is not null) foreach (int c in channels) kept[c] = -1;
+        long nonZeros = 0, keptValues = 0;
         for (int n = 0; n < g.Batch; n++)
         for (int t = 0; t < g.Input.T; t++)
         {
             if (mask is not null && Array.BinarySearch(mask.KeptFrames, t) < 0) continue;
             var values = input.Slice((n * g.Input.T + t) * frame, frame);
-            if (channels is null)
-            {
-                nonZeros += CountNonZero(values);
-                kept += frame;
-                continue;
-            }
-            for (int p = 0; p < values.Length; p += g.InChannels)
-                foreach (int c in channels) nonZeros += values[p + c] != 0f ? 1 : 0;
-            kept += (long)channels.Length * g.Input.H * g.Input.W;
+            nonZeros += channels is null ? CountNonZero(values) : CountKeptNonZero(values, kept);
+            keptValues += channels is null ? frame : (long)channels.Length * g.Input.H * g.Input.W;
         }
-        return kept == 0 ? 0 : (double)nonZeros / kept;
+        return keptValues == 0 ? 0 : (double)nonZeros / keptValues;
+    }
+
+    /// <summary>Non-zeros among the channels flagged -1 in <paramref name="kept"/>, over channels-last pixels of kept.Length channels.</summary>
+    private static long CountKeptNonZero(ReadOnlySpan<float> values, ReadOnlySpan<int> kept)
+    {
+        int lanes = Vector<float>.Count, vectorChannels = kept.Length / lanes * lanes;
+        // Lanes that are kept and non-zero hold -1, so the lane sums count them negatively.
+        var counts = Vector<int>.Zero;
+        long count = 0;
+        for (int p = 0; p < values.Length; p += kept.Length)
+        {
+            for (int c = 0; c < vectorChannels; c += lanes)
+                counts += Vector.AndNot(new Vector<int>(kept.Slice(c)), Vector.Equals(new Vector<float>(values.Slice(p + c)), Vector<float>.Zero));
+            for (int c = vectorChannels; c < kept.Length; c++) count += kept[c] != 0 && values[p + c] != 0f ? 1 : 0;
+        }
+        return count - Vector.Sum(counts);
     }
 
     private static long CountNonZero(ReadOnlySpan<float> values)

@@ -7,19 +7,26 @@ namespace NativeDance.Tensors.Conv;
 /// The input density below which <see cref="SparseInputConv3d"/> beats the dense-compacted conv, per geometry, measured
 /// once on this machine and cached. Calibration: the layer with batch 1 and its frames cut to the kernel's temporal span
 /// plus three strides (the cost per frame is what matters), random weights, inputs with non-zeros at random positions
-/// at densities 2, 5, 10, 20, ... 90%; at each, the faster of two runs of each kernel after a warm-up. It stops at
+/// at densities 2, 5, 10, 20, ... 90%; at each, the fastest of three runs of each kernel after a warm-up (the fastest
+/// run is the one least disturbed by other work on the machine). It stops at
 /// the first density where the sparse kernel is slower and interpolates linearly between that density and the one
 /// before; the crossover is 1 when the sparse kernel wins everywhere. A few dense-conv times of the cut layer in all.
+/// Measured separately for weights the sparse kernel reads in place (64-byte aligned, Cout a multiple of 16) and for
+/// weights it must copy first on every call (see <see cref="SparseInputWeights"/>), since the copy moves the crossover.
 /// </summary>
 /// <example><code>GatedConv3dCrossover.Set(g, 0.35); // deterministic choice, e.g. in tests
 /// double measured = GatedConv3dCrossover.Measure(g);</code></example>
-public static class GatedConv3dCrossover
+public static unsafe class GatedConv3dCrossover
 {
     private static readonly double[] Densities = [0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
-    private static readonly ConcurrentDictionary<Conv3dGeometry, double> Cache = new();
+    private static readonly ConcurrentDictionary<(Conv3dGeometry, bool WeightsInPlace), double> Cache = new();
 
-    /// <summary>The crossover of <paramref name="g"/>: the value set or measured before, else measured now and cached.</summary>
-    public static double Get(in Conv3dGeometry g) => Cache.TryGetValue(g, out double density) ? density : Cache.GetOrAdd(g, Measure(g));
+    /// <summary>The crossover of <paramref name="g"/> with aligned weights: the value set or measured before, else measured now and cached.</summary>
+    public static double Get(in Conv3dGeometry g) => Get(g, SparseInputWeights.InPlaceWhenAligned(g.OutChannels));
+
+    /// <summary>The crossover of <paramref name="g"/> for weights read in place or copied per call.</summary>
+    internal static double Get(in Conv3dGeometry g, bool weightsInPlace) =>
+        Cache.TryGetValue((g, weightsInPlace), out double density) ? density : Cache.GetOrAdd((g, weightsInPlace), Measure(g, weightsInPlace));
 
     /// <summary>Fixes the crossover of <paramref name="g"/> (0: always dense; above 1: always sparse), replacing any measured one.</summary>
     /// <exception cref="ArgumentException"><paramref name="density"/> is negative or not a number.</exception>
@@ -27,19 +34,38 @@ public static class GatedConv3dCrossover
     {
         if (!(density >= 0))
             throw new ArgumentException($"A crossover density must be non-negative, got {density}.", nameof(density));
-        Cache[g] = density;
+        Cache[(g, true)] = density;
+        Cache[(g, false)] = density;
     }
 
     /// <summary>Forgets every set and measured crossover.</summary>
     public static void Clear() => Cache.Clear();
 
-    /// <summary>Times both kernels on <paramref name="g"/> (see the class summary) and returns the crossover density; caches nothing.</summary>
-    public static double Measure(in Conv3dGeometry g)
+    /// <summary>Times both kernels on <paramref name="g"/> with aligned weights (see the class summary) and returns the crossover density; caches nothing.</summary>
+    public static double Measure(in Conv3dGeometry g) => Measure(g, SparseInputWeights.InPlaceWhenAligned(g.OutChannels));
+
+    /// <summary><see cref="Measure(in Conv3dGeometry)"/> with weights one float past a cache line when they are not to be read in place.</summary>
+    internal static double Measure(in Conv3dGeometry g, bool weightsInPlace)
     {
         var cut = Conv3dGeometry.Create(1, g.InChannels, g.Input with { T = Math.Min(g.Input.T, (g.Kernel.T - 1) * g.Dilation.T + 1 + 3 * g.Stride.T) },
             g.OutChannels, g.Kernel, g.Stride, g.Padding, g.Dilation, g.Groups);
         var random = new Random(17);
-        var weight = Filled(cut.WeightLength, random);
+        var (weights, capacity) = NativeBufferPool.Rent(cut.WeightLength + 1);
+        try
+        {
+            nint weight = weights + (weightsInPlace ? 0 : sizeof(float));
+            Filled(cut.WeightLength, random).CopyTo(new Span<float>((void*)weight, cut.WeightLength));
+            return Measure(cut, weight, random);
+        }
+        finally
+        {
+            NativeBufferPool.Return(weights, capacity);
+        }
+    }
+
+    /// <summary>The crossover of <paramref name="cut"/> with its weights at <paramref name="weight"/>.</summary>
+    private static double Measure(Conv3dGeometry cut, nint weight, Random random)
+    {
         var bias = Filled(cut.OutChannels, random);
         var values = Filled(cut.InputLength, random);
         var input = new float[cut.InputLength];
@@ -48,8 +74,8 @@ public static class GatedConv3dCrossover
         foreach (double density in Densities)
         {
             for (int i = 0; i < input.Length; i++) input[i] = random.NextDouble() < density ? values[i] : 0f;
-            double sparse = Fastest(() => SparseInputConv3d.Forward(cut, input, weight, bias, output, null, out _));
-            double dense = Fastest(() => Conv3d.Forward(cut, input, weight, bias, output));
+            double sparse = Fastest(() => SparseInputConv3d.Forward(cut, input, new ReadOnlySpan<float>((void*)weight, cut.WeightLength), bias, output, null, out _));
+            double dense = Fastest(() => Conv3d.Forward(cut, input, new ReadOnlySpan<float>((void*)weight, cut.WeightLength), bias, output));
             double gap = sparse - dense;
             if (gap >= 0)
                 return double.IsNegativeInfinity(previousGap) ? density * dense / sparse
@@ -66,12 +92,12 @@ public static class GatedConv3dCrossover
         return values;
     }
 
-    /// <summary>Seconds of the faster of two runs after one warm-up.</summary>
+    /// <summary>Seconds of the fastest of three runs after one warm-up.</summary>
     private static double Fastest(Action run)
     {
         run();
         double best = double.MaxValue;
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 3; i++)
         {
             long start = Stopwatch.GetTimestamp();
             run();

@@ -12,13 +12,16 @@ public static class GatedConvCost
 {
     /// <summary>
     /// Work of <see cref="SparseInputConv3d.Forward"/>: every non-zero kept input element times every output pixel it
-    /// reaches times Cout multiply-adds, each loading its weight; the kept input elements read once by the compaction,
-    /// and each (weight offset, value) entry, 8 bytes, read once per output pixel it reaches per pass over Cout; every
-    /// output written once (a row is summed in the L1 cache).
+    /// reaches times Cout multiply-adds; the kept input elements read once by the compaction; per output row, tap row
+    /// and block of kept channels with non-zeros on the input line that tap row reads, the line's (weight offset,
+    /// value) entries of that block, 8 bytes each, once per pass over Cout (the gather form re-reads neighbouring pixels'
+    /// entries from the L1 cache), and the block's kW x channels x Cout weights once (they stay in the L1 cache while
+    /// the row's pixels sweep them); every output written once (a row is summed in the L1 cache). A copy of
+    /// misaligned weights to aligned memory, when the call needs one, is not counted.
     /// </summary>
     /// <exception cref="ArgumentException">The input's length does not match the geometry, or the mask does not fit it.</exception>
     public static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input) =>
-        SparseInput(g, mask, input, LanesOf(SimdDispatch.Width));
+        SparseInput(g, mask, input, SimdDispatch.Width);
 
     /// <summary>
     /// Work of the dense path of <see cref="GatedConv3d"/> (the engine's masked conv, zeros multiplied like any value):
@@ -50,8 +53,8 @@ public static class GatedConvCost
         };
     }
 
-    /// <summary><see cref="SparseInput(in Conv3dGeometry, Conv3dInputMask?, ReadOnlySpan{float})"/> for a kernel running with <paramref name="lanes"/> floats per vector.</summary>
-    internal static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input, int lanes)
+    /// <summary><see cref="SparseInput(in Conv3dGeometry, Conv3dInputMask?, ReadOnlySpan{float})"/> for a kernel running at <paramref name="width"/>.</summary>
+    internal static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input, SimdWidth width)
     {
         if (input.Length != g.InputLength) g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
         mask?.RequireFits(g);
@@ -59,27 +62,40 @@ public static class GatedConvCost
         long[] reachH = AxisReach(g.Input.H, g.Output.H, g.Kernel.H, g.Stride.H, g.Padding.H, g.Dilation.H);
         long[] reachW = AxisReach(g.Input.W, g.Output.W, g.Kernel.W, g.Stride.W, g.Padding.W, g.Dilation.W);
         var channels = mask?.KeptChannels ?? Enumerable.Range(0, g.InChannels).ToArray();
-        long reachedNonZeros = 0, keptElements = 0;
+        int block = SparseInputAccumulation.ChannelBlockOf(g, channels.Length, width);
+        long passes = SparseInputAccumulation.CoutPasses(g, width);
+        long reachedNonZeros = 0, keptElements = 0, entriesRead = 0, weightsRead = 0;
         for (int n = 0; n < g.Batch; n++)
         for (int t = 0; t < g.Input.T; t++)
         {
             if (!Kept(mask, t)) continue;
             for (int h = 0; h < g.Input.H; h++)
-            for (int w = 0; w < g.Input.W; w++)
             {
-                int pixel = (((n * g.Input.T + t) * g.Input.H + h) * g.Input.W + w) * g.InChannels;
-                long nonZeros = 0;
-                foreach (int c in channels) nonZeros += input[pixel + c] != 0f ? 1 : 0;
-                reachedNonZeros += nonZeros * reachT[t] * reachH[h] * reachW[w];
-                keptElements += channels.Length;
+                long lineReads = reachT[t] * reachH[h];
+                for (int first = 0; first < channels.Length; first += block)
+                {
+                    int end = Math.Min(first + block, channels.Length);
+                    long blockNonZeros = 0;
+                    for (int w = 0; w < g.Input.W; w++)
+                    {
+                        int pixel = (((n * g.Input.T + t) * g.Input.H + h) * g.Input.W + w) * g.InChannels;
+                        long nonZeros = 0;
+                        for (int j = first; j < end; j++) nonZeros += input[pixel + channels[j]] != 0f ? 1 : 0;
+                        reachedNonZeros += nonZeros * reachT[t] * reachH[h] * reachW[w];
+                        blockNonZeros += nonZeros;
+                    }
+                    keptElements += (long)g.Input.W * (end - first);
+                    entriesRead += blockNonZeros * lineReads * passes;
+                    if (blockNonZeros > 0) weightsRead += lineReads * g.Kernel.W * (end - first) * g.OutChannels;
+                }
             }
         }
         long macs = reachedNonZeros * g.OutChannels;
         return new ConvWorkCounters
         {
             Macs = macs,
-            ActivationBytesRead = keptElements * sizeof(float) + reachedNonZeros * SparseInputAccumulation.CoutPasses(g.OutChannels, lanes) * 8L,
-            WeightBytesRead = macs * sizeof(float),
+            ActivationBytesRead = keptElements * sizeof(float) + entriesRead * 8L,
+            WeightBytesRead = weightsRead * sizeof(float),
             OutputBytesWritten = (long)g.OutputLength * sizeof(float),
         };
     }

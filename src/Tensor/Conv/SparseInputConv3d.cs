@@ -10,18 +10,23 @@ namespace NativeDance.Tensors.Conv;
 /// <see cref="Conv3dInputMask"/> are skipped as well, so one call applies all three granularities of pruning.
 /// </summary>
 /// <remarks>
-/// Two passes. (1) Compaction, one input line (n, t, h) per parallel iteration: per input pixel and block of kept
-/// channels, the non-zero values with their weight-row offsets. (2) Gather, one output row (n, to, ho) per parallel
-/// iteration, so no two threads write the same output: the row is summed in an L1-resident scratch row; per tap row
-/// (kt, kh), channel block and block of 8 vectors of Cout, each output
-/// pixel takes its sums into registers, adds every listed non-zero at the pixels its kw taps read times that value's
-/// weight row (the rows of one such block, 32 KiB at most, stay in the L1
-/// cache while the row's pixels sweep them), and stores them back. Every multiply-add loads its weight, where a dense
-/// GEMM reuses each loaded weight across a tile of pixels, so the dense-compacted conv wins above some density;
-/// <see cref="GatedConv3d"/> chooses.
+/// Three steps. (0) Weights that do not start on a cache line (or whose Cout is not a multiple of 16) are copied to
+/// aligned rows (<see cref="SparseInputWeights"/>): every multiply-add loads a weight vector, and split loads would
+/// halve the rate. (1) Compaction, one input line (n, t, h) per parallel iteration (AVX-512 compress when all channels
+/// are kept): per line and block of kept channels, the non-zero values with their weight-row offsets, pixel after
+/// pixel (<see cref="SparseInputCompaction"/>). (2) One output row (n, to, ho) per parallel iteration, so no two
+/// threads write the same output, summed in an L1-resident scratch row; per tap row (kt, kh), channel block and pass
+/// over up to 8 vectors of Cout, the weights of that slab (32 KiB at most) stay in the L1 cache while the row is
+/// swept: for kW = 3, stride 1 rows by scattering each entry into a register window of three output pixels
+/// (<see cref="SparseInputWindow{TOps, TVec}"/>), otherwise by gathering each output pixel's entries into registers.
+/// Every multiply-add loads its weight, where a dense GEMM reuses each loaded weight across a tile of pixels, so the
+/// dense-compacted conv wins above some density; <see cref="GatedConv3d"/> chooses.
 /// </remarks>
 public static unsafe class SparseInputConv3d
 {
+    /// <summary>Inputs below this many values are compacted on the calling thread (about 50 us of work at most).</summary>
+    private const int SerialCompactionElements = 1 << 16;
+
     /// <summary>
     /// output = conv(input, weight) + bias, where dropped frames and channels of <paramref name="mask"/> (null keeps
     /// all) and zero activations contribute nothing and cost nothing. <paramref name="bias"/> may be empty.
@@ -35,13 +40,18 @@ public static unsafe class SparseInputConv3d
         ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, out ConvWorkCounters work)
     {
         Validate(g, input, weight, bias, output, mask);
-        int pixels = g.Batch * (int)g.Input.Volume;
+        int lines = g.Batch * g.Input.T * g.Input.H;
         int keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
-        int channelBlock = SparseInputAccumulation.ChannelBlockOf(g, GatedConvCost.LanesOf(SimdDispatch.Width));
-        int blocks = (keptChannels + channelBlock - 1) / channelBlock;
-        var (slots, slotsCapacity) = NativeBufferPool.Rent(checked(pixels * keptChannels * (sizeof(SparseEntry) / sizeof(float))));
-        var (counts, countsCapacity) = NativeBufferPool.Rent(checked(pixels * blocks));
+        var width = SimdDispatch.Width;
+        int channelBlock = SparseInputAccumulation.ChannelBlockOf(g, keptChannels, width);
+        int blocks = Math.Max(1, (keptChannels + channelBlock - 1) / channelBlock);
+        int rowStride = SparseInputWeights.PaddedOutChannels(g.OutChannels);
+        long slotCount = (long)lines * g.Input.W * keptChannels;
+        var (slots, slotsCapacity) = NativeBufferPool.Rent(checked((int)Math.Max(1, slotCount * (sizeof(SparseEntry) / sizeof(float)))));
+        var (starts, startsCapacity) = NativeBufferPool.Rent(checked(lines * blocks * (g.Input.W + 1)));
         var (flags, flagsCapacity) = NativeBufferPool.Rent(g.Input.T / sizeof(float) + 1);
+        nint packed = 0;
+        int packedCapacity = 0;
         try
         {
             byte* frameKept = (byte*)flags;
@@ -51,36 +61,60 @@ public static unsafe class SparseInputConv3d
             fixed (float* x = input, w = weight, b = bias, y = output)
             fixed (int* channels = mask?.KeptChannels)
             {
+                var weights = new SparseInputWeights
+                {
+                    Source = w, Data = w, Channels = mask is null ? null : channels, Rows = g.InChannels, RowStride = g.OutChannels,
+                    InChannels = g.InChannels, OutChannels = g.OutChannels,
+                };
+                if (!SparseInputWeights.InPlace(w, g.OutChannels))
+                {
+                    (packed, packedCapacity) = NativeBufferPool.Rent(checked((int)Math.Max(1, g.Kernel.Volume * keptChannels * rowStride)));
+                    weights.Data = (float*)packed;
+                    weights.Rows = keptChannels;
+                    weights.RowStride = rowStride;
+                    ParallelFor.Run((int)g.Kernel.Volume, ref weights);
+                }
+                // The gather form reads one run per output pixel when its kw taps are adjacent (dilation 1) and offsets
+                // iw * kwStride fit an int; the scatter form wants plain row offsets.
+                long kwStride = (long)weights.Rows * weights.RowStride;
+                bool window = SparseInputAccumulation.UsesWindow(g);
+                bool merged = !window && g.Dilation.W == 1 && (long)g.Input.W * kwStride + kwStride <= int.MaxValue;
                 var compaction = new SparseInputCompaction
                 {
-                    Input = x, Slots = (SparseEntry*)slots, Counts = (int*)counts, FrameKept = frameKept, Channels = mask is null ? null : channels,
+                    Input = x, Slots = (SparseEntry*)slots, Starts = (int*)starts, FrameKept = frameKept, Channels = mask is null ? null : channels,
                     KeptChannels = keptChannels, ChannelBlock = channelBlock, Blocks = blocks,
-                    Width = g.Input.W, Height = g.Input.H, Frames = g.Input.T, InChannels = g.InChannels, OutChannels = g.OutChannels,
+                    Width = g.Input.W, Height = g.Input.H, Frames = g.Input.T, InChannels = g.InChannels,
+                    Weights = weights, PixelStride = merged ? (int)kwStride : 0,
                 };
-                ParallelFor.Run(g.Batch * g.Input.T * g.Input.H, ref compaction);
+                // A small input compacts in microseconds: waking a second thread would cost more than it saves.
+                if (g.InputLength < SerialCompactionElements)
+                    for (int line = 0; line < lines; line++) compaction.Invoke(line);
+                else
+                    ParallelFor.Run(lines, ref compaction);
                 var gather = new SparseInputAccumulation
                 {
-                    Geometry = g, Weight = w, Bias = bias.IsEmpty ? null : b, Output = y, Slots = (SparseEntry*)slots, Counts = (int*)counts,
-                    KeptChannels = keptChannels, ChannelBlock = channelBlock, Blocks = blocks, FrameKept = frameKept, Tallies = tallies,
+                    Geometry = g, Bias = bias.IsEmpty ? null : b, Output = y, Weights = weights, Slots = (SparseEntry*)slots, Starts = (int*)starts,
+                    KeptChannels = keptChannels, ChannelBlock = channelBlock, Blocks = blocks, FrameKept = frameKept, Tallies = tallies, MergedTaps = merged,
+                    Window = window, MaxPassVectors = SparseInputAccumulation.PassVectors(g, width),
                 };
                 SimdDispatch.Run(ref gather);
             }
             long keptFrames = mask?.KeptFrames.Length ?? g.Input.T;
-            long macs = tallies[SparseInputAccumulation.MacTally];
             work = new ConvWorkCounters
             {
-                Macs = macs,
+                Macs = tallies[SparseInputAccumulation.MacTally],
                 ActivationBytesRead = g.Batch * keptFrames * g.Input.H * g.Input.W * keptChannels * sizeof(float)
                     + tallies[SparseInputAccumulation.EntryTally] * sizeof(SparseEntry),
-                WeightBytesRead = macs * sizeof(float),
+                WeightBytesRead = tallies[SparseInputAccumulation.WeightTally] * sizeof(float),
                 OutputBytesWritten = (long)g.OutputLength * sizeof(float),
             };
         }
         finally
         {
             NativeBufferPool.Return(slots, slotsCapacity);
-            NativeBufferPool.Return(counts, countsCapacity);
+            NativeBufferPool.Return(starts, startsCapacity);
             NativeBufferPool.Return(flags, flagsCapacity);
+            NativeBufferPool.Return(packed, packedCapacity);
         }
     }
 

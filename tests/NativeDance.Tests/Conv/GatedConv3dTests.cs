@@ -52,9 +52,11 @@ public class GatedConv3dTests
     public void NonZeroFractionCountsKeptValuesOnly()
     {
         var random = new Random(4);
-        for (int trial = 0; trial < 8; trial++)
+        for (int trial = 0; trial < 12; trial++)
         {
-            var g = SparseOperands.RandomGeometry(random);
+            // Wide inputs too, so whole vectors of channels are counted under the kept-channel lanes and a tail after them.
+            var g = trial < 8 ? SparseOperands.RandomGeometry(random)
+                : Conv3dGeometry.Create(2, 37 + trial, new Dims3(3, 4, 5), 8, Dims3.Cube(3), padding: Dims3.Cube(1));
             var (x, _, _) = SparseOperands.Create(g, random.NextDouble(), hasBias: false, random);
             var mask = trial % 2 == 0 ? null : SparseOperands.RandomMask(g, random);
             var frames = Conv3dReference.KeptFlags(g.Input.T, mask?.KeptFrames);

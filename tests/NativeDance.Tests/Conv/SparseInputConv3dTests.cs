@@ -1,3 +1,4 @@
+using NativeDance.Tensors;
 using NativeDance.Tensors.Conv;
 using NativeDance.Tensors.Gemm;
 using NativeDance.Tests.Gemm;
@@ -11,7 +12,7 @@ public class SparseInputConv3dTests
     private const double Tolerance = 1e-10;
 
     /// <summary>Random geometries (odd sizes; strides 1/2, paddings 0/1, dilations 1/2 per axis; Cout across the
-    /// block, vector and scalar-tail paths), densities from 0 to 1 and masks from empty to full, at every width and
+    /// register-block widths and padded rows), densities from 0 to 1 and masks from empty to full, at every width and
     /// 1 and 2 threads: equal to the dense conv of the masked input, sentinels intact, counters equal to the analytic ones.</summary>
     [Theory]
     [InlineData(1)]
@@ -37,13 +38,13 @@ public class SparseInputConv3dTests
                 string context = $"{g} density {density:F2} {SparseOperands.Describe(mask)} {width} threads={threads}";
                 Numerics.AssertClose(y.Span, expected, Tolerance, context);
                 y.AssertGuardIntact(context);
-                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, GatedConvCost.LanesOf(width)), work);
+                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, width), work);
             }
         }
     }
 
-    /// <summary>Enough channels for several channel blocks and enough output channels for a full register block plus a
-    /// vector remainder and a scalar tail, at every width.</summary>
+    /// <summary>Enough channels for several channel blocks and enough output channels for a full register block plus
+    /// remainders of 4, 2 and 1 vectors at some width, at every width.</summary>
     [Fact]
     public void SplitsIntoChannelAndOutputBlocks()
     {
@@ -61,8 +62,51 @@ public class SparseInputConv3dTests
                 string context = $"{SparseOperands.Describe(mask)} {width}";
                 Numerics.AssertClose(y.Span, expected, Tolerance, context);
                 y.AssertGuardIntact(context);
-                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, GatedConvCost.LanesOf(width)), work);
+                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, width), work);
             }
+        }
+    }
+
+    /// <summary>Weights on a cache line with Cout a multiple of 16 are read in place, others are copied to aligned rows
+    /// first: both give the dense conv of the masked input, bit for bit the same sums, and the same counts, with and
+    /// in the scatter form (kW 3, stride and dilation 1 along W, padding 0-2) and the gather form (stride or dilation 2).</summary>
+    [Theory]
+    [InlineData(16, 1, 1, 1)]
+    [InlineData(32, 1, 1, 2)]
+    [InlineData(48, 1, 2, 1)]
+    [InlineData(64, 2, 1, 1)]
+    [InlineData(144, 1, 0, 1)]
+    public unsafe void AlignedWeightsReadInPlaceMatchCopiedOnes(int outChannels, int dilationW, int paddingW, int strideW)
+    {
+        var g = Conv3dGeometry.Create(2, 13, new Dims3(3, 6, 9), outChannels, Dims3.Cube(3), new Dims3(1, 1, strideW), new Dims3(1, 1, paddingW), new Dims3(1, 1, dilationW));
+        var random = new Random(outChannels);
+        var (x, w, b) = SparseOperands.Create(g, 0.35, hasBias: true, random);
+        var (buffer, capacity) = NativeBufferPool.Rent(g.WeightLength + 16);
+        try
+        {
+            foreach (var mask in new[] { null, SparseOperands.RandomMask(g, random) })
+            {
+                var expected = SparseOperands.Reference(g, x, w, b, mask);
+                var outputs = new List<float[]>();
+                foreach (int shift in new[] { 0, 1 })
+                {
+                    var weight = new Span<float>((float*)buffer + shift, g.WeightLength);
+                    w.CopyTo(weight);
+                    Assert.Equal(shift == 0, SparseInputWeights.InPlace((float*)buffer + shift, outChannels));
+                    var y = new GuardedBuffer(g.OutputLength);
+                    SparseInputConv3d.Forward(g, x, weight, b, y.Span, mask, out var work);
+                    string context = $"shift {shift} {SparseOperands.Describe(mask)}";
+                    Numerics.AssertClose(y.Span, expected, Tolerance, context);
+                    y.AssertGuardIntact(context);
+                    Assert.Equal(GatedConvCost.SparseInput(g, mask, x), work);
+                    outputs.Add(y.Span.ToArray());
+                }
+                Assert.Equal(outputs[0], outputs[1]);
+            }
+        }
+        finally
+        {
+            NativeBufferPool.Return(buffer, capacity);
         }
     }
 
