@@ -75,21 +75,37 @@ internal static class PlanBenchmark
         return new PlanLatency(medians[medians.Count / 2], rounds.Min(r => r.MinMs), rounds.Sum(r => r.Runs));
     }
 
-    /// <summary>Median seconds of every step over every clip, <paramref name="repeats"/> times each.</summary>
-    private static IReadOnlyList<(string Step, double Ms)> Profile(InferencePlan plan, float[] clips, int repeats)
+    /// <summary>
+    /// Median and fastest milliseconds of every step over every clip, <paramref name="repeats"/> times each; after each
+    /// gated conv's step, the part of it its masks took.
+    /// </summary>
+    private static IReadOnlyList<StepTime> Profile(InferencePlan plan, float[] clips, int repeats)
     {
         plan.CollectTimings = true;
         var samples = plan.StepNames.Select(_ => new List<double>()).ToList();
+        var masks = plan.Counters.GateMaskSeconds.ToArray().Select(_ => new List<double>()).ToList();
         var logits = new float[plan.Classes];
         for (int r = 0; r < repeats; r++)
         for (int i = 0; i < clips.Length / plan.ClipLength; i++)
         {
             plan.Run(clips.AsSpan(i * plan.ClipLength, plan.ClipLength), logits);
             for (int s = 0; s < samples.Count; s++) samples[s].Add(plan.Counters.StepSeconds[s] * 1e3);
+            for (int g = 0; g < masks.Count; g++) masks[g].Add(plan.Counters.GateMaskSeconds[g] * 1e3);
         }
         plan.CollectTimings = false;
-        return plan.StepNames.Select((name, s) => (name, samples[s].Order().ElementAt(samples[s].Count / 2))).ToList();
+        var gateOfStep = plan.Layers.Where(l => l.Gate >= 0).ToDictionary(l => $"{l.Name} gated", l => l.Gate);
+        var times = new List<StepTime>();
+        for (int s = 0; s < samples.Count; s++)
+        {
+            string name = plan.StepNames[s];
+            times.Add(new StepTime(name, Median(samples[s]), samples[s].Min(), Part: false));
+            if (gateOfStep.TryGetValue(name, out int gate))
+                times.Add(new StepTime($"&nbsp;&nbsp;of which masks", Median(masks[gate]), masks[gate].Min(), Part: true));
+        }
+        return times;
     }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>Mean keep ratios and MAC fraction per gate over the clips, and the mean executed-MAC ratio of the plan.</summary>
     private static (IReadOnlyList<GateSummary> Gates, double MacRatio) GateKeeps(InferencePlan plan, float[] clips)
@@ -195,9 +211,12 @@ internal static class PlanBenchmark
 /// <summary>One gate's mean keep ratios over the clips, and how often the sparse kernel ran.</summary>
 internal sealed record GateSummary(string Conv, double Frames, double Channels, double Features, double MacFraction, double SparseShare);
 
+/// <summary>Median and fastest time of one plan step, or of a part of one (<paramref name="Part"/>: not added to totals).</summary>
+internal sealed record StepTime(string Step, double MedianMs, double MinMs, bool Part);
+
 /// <summary>Everything one benchmark run measured, as markdown.</summary>
 internal sealed record PlanReport(string Setup, string Command, PlanBenchOptions Options, int Threads, PlanLatency Dense, PlanLatency Gated,
-    IReadOnlyList<(string Step, double Ms)> DenseSteps, IReadOnlyList<(string Step, double Ms)> GatedSteps,
+    IReadOnlyList<StepTime> DenseSteps, IReadOnlyList<StepTime> GatedSteps,
     (IReadOnlyList<GateSummary> Gates, double MacRatio) Keeps, double Agreement)
 {
     public string Markdown()
@@ -223,20 +242,20 @@ internal sealed record PlanReport(string Setup, string Command, PlanBenchOptions
         foreach (var g in Keeps.Gates)
             s.AppendLine(CultureInfo.InvariantCulture, $"| {g.Conv} | {g.Frames:P0} | {g.Channels:P0} | {g.Features:P0} | {g.MacFraction:P0} | {g.SparseShare:P0} |");
         s.AppendLine();
-        s.AppendLine("Where the time goes (median ms per step over all clips, timed one step at a time):");
+        s.AppendLine("Where the time goes (ms per step over all clips and repeats, timed one step at a time; share of the summed medians):");
         s.AppendLine();
         Steps(s, "dense plan", DenseSteps);
         Steps(s, "gated plan", GatedSteps);
         return s.ToString();
     }
 
-    private static void Steps(StringBuilder s, string title, IReadOnlyList<(string Step, double Ms)> steps)
+    private static void Steps(StringBuilder s, string title, IReadOnlyList<StepTime> steps)
     {
-        double total = steps.Sum(x => x.Ms);
-        s.AppendLine(CultureInfo.InvariantCulture, $"| {title} step | ms | share |");
-        s.AppendLine("|---|---:|---:|");
-        foreach (var (step, ms) in steps) s.AppendLine(CultureInfo.InvariantCulture, $"| {step} | {ms:F3} | {ms / total:P0} |");
-        s.AppendLine(CultureInfo.InvariantCulture, $"| total | {total:F3} | |");
+        double total = steps.Where(x => !x.Part).Sum(x => x.MedianMs);
+        s.AppendLine(CultureInfo.InvariantCulture, $"| {title} step | median ms | min ms | share |");
+        s.AppendLine("|---|---:|---:|---:|");
+        foreach (var step in steps) s.AppendLine(CultureInfo.InvariantCulture, $"| {step.Step} | {step.MedianMs:F3} | {step.MinMs:F3} | {step.MedianMs / total:P0} |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| total | {total:F3} | {steps.Where(x => !x.Part).Sum(x => x.MinMs):F3} | |");
         s.AppendLine();
     }
 }

@@ -76,7 +76,10 @@ public sealed unsafe class InferencePlan : IDisposable
     /// <summary>What the last run did; overwritten by every run.</summary>
     public PlanCounters Counters { get; }
 
-    /// <summary>Whether <see cref="Run"/> times every step into <see cref="PlanCounters.StepSeconds"/> (a timestamp per step).</summary>
+    /// <summary>
+    /// Whether <see cref="Run"/> times every step into <see cref="PlanCounters.StepSeconds"/> and every gate's masks into
+    /// <see cref="PlanCounters.GateMaskSeconds"/> (a few timestamps per step).
+    /// </summary>
     public bool CollectTimings { get; set; }
 
     /// <summary>
@@ -152,11 +155,19 @@ public sealed unsafe class InferencePlan : IDisposable
     private void RunTimed()
     {
         var seconds = Counters.StepSecondsBuffer;
-        for (int i = 0; i < _steps.Length; i++)
+        _state.CollectTimings = true;
+        try
         {
-            long start = Stopwatch.GetTimestamp();
-            _steps[i].Run(_state);
-            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            for (int i = 0; i < _steps.Length; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                _steps[i].Run(_state);
+                seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+        }
+        finally
+        {
+            _state.CollectTimings = false;
         }
     }
 }

@@ -33,6 +33,12 @@ public sealed class PlanCounters
     /// <summary>Seconds of each step (named by <see cref="InferencePlan.StepNames"/>) in the last run, when timings are collected.</summary>
     public ReadOnlySpan<double> StepSeconds => _stepSeconds;
 
+    /// <summary>
+    /// Seconds each gate spent on its masks in the last timed run (statistics pass, thresholds, masking pass): the part of
+    /// its step's time in <see cref="StepSeconds"/> that is not the conv.
+    /// </summary>
+    public ReadOnlySpan<double> GateMaskSeconds => _state.GateMaskSeconds;
+
     /// <summary>The work of all conv layers together.</summary>
     public ConvWorkCounters Total
     {

@@ -20,6 +20,12 @@ internal sealed unsafe class PlanState(int gates, int layers)
     /// <summary>What every gate kept in the last run.</summary>
     public GateCounts[] Gates { get; } = new GateCounts[gates];
 
+    /// <summary>Whether steps time their parts (set for a timed run).</summary>
+    public bool CollectTimings;
+
+    /// <summary>Seconds each gate spent computing and applying its masks (statistics, thresholds, masking) in the last timed run.</summary>
+    public double[] GateMaskSeconds { get; } = new double[gates];
+
     /// <summary>The one mask object every gated conv refills, sized for the largest gate (gates run one after another).</summary>
     public Conv3dInputMask? Mask { get; set; }
 

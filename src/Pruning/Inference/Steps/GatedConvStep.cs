@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NativeDance.Pruning.Dance;
@@ -74,6 +75,7 @@ internal sealed unsafe class GatedConvStep : PlanStep
 
     public override void Run(PlanState state)
     {
+        long start = state.CollectTimings ? Stopwatch.GetTimestamp() : 0;
         float* x = state.Pointer(_input);
         var statistics = new GatePasses.Statistics { Input = x, Sums = Address(_sums), Pixels = _pixels, Channels = _channels, Rectify = _rectify };
         GatePasses.Run(_frames, _input.Length, ref statistics);
@@ -98,6 +100,7 @@ internal sealed unsafe class GatedConvStep : PlanStep
         }
         var mask = state.Mask!;
         mask.Refill(_keptFrames.AsSpan(0, keptFrames), _keptChannels.AsSpan(0, keptChannels));
+        if (state.CollectTimings) state.GateMaskSeconds[_gate] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long region = (long)keptFrames * keptChannels * _pixels;
         double density = region == 0 ? 0 : (double)keptFeatures / region;
         var path = GatedConv3d.Forward(_g, state.Span(_masked), _weights.Weight, _weights.Bias, state.Span(_output), mask, out var work, density);
