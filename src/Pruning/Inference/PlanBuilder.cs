@@ -152,7 +152,8 @@ internal sealed class PlanBuilder
         {
             Layers.Add(new PlanLayer(name, g, -1));
             Materialize(x);
-            Emit(new DenseConvStep(name, layer, g, weights, x, output));
+            var padded = FewChannelConv3d.Supports(g) ? Value($"{name} padded input", new Shape(1, FewChannelConv3d.PaddedLength(g))) : null;
+            Emit(new DenseConvStep(name, layer, g, weights, x, output, padded));
         }
         return output;
     }

@@ -2,17 +2,22 @@ using NativeDance.Tensors.Conv;
 
 namespace NativeDance.Pruning.Inference.Steps;
 
-/// <summary>A conv (batch norm folded) on its whole input; its work is counted analytically (<see cref="GatedConvCost.DenseCompacted"/>).</summary>
-internal sealed class DenseConvStep(string name, int layer, Conv3dGeometry geometry, FoldedConv weights, PlanValue input, PlanValue output)
+/// <summary>
+/// A conv (batch norm folded) on its whole input: the engine's conv, or <see cref="FewChannelConv3d"/> for a stem with
+/// few input channels, given a <paramref name="padded"/> scratch buffer. Its work is counted analytically
+/// (<see cref="GatedConvCost.DenseCompacted"/>).
+/// </summary>
+internal sealed class DenseConvStep(string name, int layer, Conv3dGeometry geometry, FoldedConv weights, PlanValue input, PlanValue output, PlanValue? padded)
     : PlanStep(name)
 {
     private readonly ConvWorkCounters _work = GatedConvCost.DenseCompacted(geometry, null);
 
-    public override IEnumerable<PlanValue> Values => [input, output];
+    public override IEnumerable<PlanValue> Values => padded is null ? [input, output] : [input, output, padded];
 
     public override void Run(PlanState state)
     {
-        Conv3d.Forward(geometry, state.Span(input), weights.Weight, weights.Bias, state.Span(output));
+        if (padded is null) Conv3d.Forward(geometry, state.Span(input), weights.Weight, weights.Bias, state.Span(output));
+        else FewChannelConv3d.Forward(geometry, state.Span(input), weights.Weight, weights.Bias, state.Span(output), state.Span(padded));
         state.LayerWork[layer] = _work;
     }
 }
