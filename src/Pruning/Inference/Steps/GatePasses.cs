@@ -6,7 +6,8 @@ namespace NativeDance.Pruning.Inference.Steps;
 
 /// <summary>
 /// The two passes over a gate's input X [T, pixels, C] (one clip) that DANCE's masks need, vectorised over channels.
-/// Statistics: per frame and channel the sum of X, with a pending ReLU applied and written back on the way. Masking:
+/// Statistics: per frame and channel the sum of X, read through a pending ReLU (written back only when another consumer
+/// reads X: masking in place zeroes every non-positive value the conv reads anyway). Masking:
 /// over the kept frames, every element of a dropped channel or below the feature threshold (or not positive) becomes
 /// zero, and the survivors are counted, plain and weighted by the (tap, output) pairs of their pixel.
 /// </summary>
@@ -25,12 +26,15 @@ internal static unsafe class GatePasses
         for (int i = 0; i < count; i++) body.Invoke(i);
     }
 
-    /// <summary>One task per frame t: Sums[t, c] = sum over pixels of X[t, p, c] (after ReLU when <see cref="Rectify"/>).</summary>
+    /// <summary>
+    /// One task per frame t: Sums[t, c] = sum over pixels of X[t, p, c], after ReLU when <see cref="Rectify"/>, which
+    /// <see cref="WriteBack"/> also stores into X.
+    /// </summary>
     public struct Statistics : IParallelBody
     {
         public float* Input, Sums;
         public int Pixels, Channels;
-        public bool Rectify;
+        public bool Rectify, WriteBack;
 
         public readonly void Invoke(int t)
         {
@@ -44,17 +48,14 @@ internal static unsafe class GatePasses
                 for (; c < vectorEnd; c += width)
                 {
                     var v = Unsafe.ReadUnaligned<Vector<float>>(x + c);
-                    if (Rectify)
-                    {
-                        v = Vector.Max(v, Vector<float>.Zero);
-                        Unsafe.WriteUnaligned(x + c, v);
-                    }
+                    if (Rectify) v = Vector.Max(v, Vector<float>.Zero);
+                    if (WriteBack) Unsafe.WriteUnaligned(x + c, v);
                     Unsafe.WriteUnaligned(sums + c, Unsafe.ReadUnaligned<Vector<float>>(sums + c) + v);
                 }
                 for (; c < channels; c++)
                 {
-                    float v = x[c];
-                    if (Rectify) x[c] = v = MathF.Max(v, 0f);
+                    float v = Rectify ? MathF.Max(x[c], 0f) : x[c];
+                    if (WriteBack) x[c] = v;
                     sums[c] += v;
                 }
             }

@@ -13,7 +13,7 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// the kept frames and channels as its <see cref="Conv3dInputMask"/> and the counted density, so it picks the
 /// dense-compacted or the sparse-input kernel. Two passes over the input: statistics (fusing a pending ReLU) and
 /// masking (fusing the count of survivors). The masked input is written in place, or into a buffer of its own when
-/// the input is also read elsewhere (a residual block's shortcut).
+/// the input is also read elsewhere (a residual block's shortcut, which then also gets the ReLU written back).
 /// </summary>
 internal sealed unsafe class GatedConvStep : PlanStep
 {
@@ -77,7 +77,10 @@ internal sealed unsafe class GatedConvStep : PlanStep
     {
         long start = state.CollectTimings ? Stopwatch.GetTimestamp() : 0;
         float* x = state.Pointer(_input);
-        var statistics = new GatePasses.Statistics { Input = x, Sums = Address(_sums), Pixels = _pixels, Channels = _channels, Rectify = _rectify };
+        var statistics = new GatePasses.Statistics
+        {
+            Input = x, Sums = Address(_sums), Pixels = _pixels, Channels = _channels, Rectify = _rectify, WriteBack = _rectify && _masked != _input,
+        };
         GatePasses.Run(_frames, _input.Length, ref statistics);
         var k = state.Multipliers.AsSpan(3 * _gate, 3);
         int keptFrames = KeepFrames(k[0]);
