@@ -22,6 +22,8 @@ internal sealed class PlanBuilder
     // The last conv emitted and its output: a batch norm that follows it (possibly across a nesting level, as after
     // R(2+1)D's factored conv) folds into it.
     private (FoldedConv Weights, PlanValue Output)? _lastConv;
+    // Values whose producing conv can apply a ReLU in its own output pass.
+    private readonly Dictionary<PlanValue, DenseConvStep> _rectifiable = [];
 
     public PlanBuilder(Module model, AapController? controller, float scale)
     {
@@ -59,7 +61,7 @@ internal sealed class PlanBuilder
         {
             var (conv, norm, pool) = model.Stages[i];
             x = Conv(conv, norm, x, inputShared: false);
-            x.ReluPending = true;
+            Rectify(x);
             if (i == 0) Control(x);
             if (pool is not null) x = Pool(pool, x);
         }
@@ -113,11 +115,12 @@ internal sealed class PlanBuilder
                 case Models.Layers.Conv3d conv:
                     x = Conv(conv, null, x, shared);
                     break;
-                case BatchNorm3d norm when _lastConv is { } last && ReferenceEquals(last.Output, x) && !x.ReluPending:
+                case BatchNorm3d norm when _lastConv is { } last && ReferenceEquals(last.Output, x) && !x.ReluPending
+                    && !(_rectifiable.TryGetValue(x, out var producer) && producer.Rectify):
                     last.Weights.Fold(norm);
                     break;
                 case ReLU:
-                    x.ReluPending = true;
+                    Rectify(x);
                     break;
                 case Models.Layers.MaxPool3d pool:
                     x = Pool(pool, x);
@@ -153,7 +156,9 @@ internal sealed class PlanBuilder
             Layers.Add(new PlanLayer(name, g, -1));
             Materialize(x);
             var padded = FewChannelConv3d.Supports(g) ? Value($"{name} padded input", new Shape(1, FewChannelConv3d.PaddedLength(g))) : null;
-            Emit(new DenseConvStep(name, layer, g, weights, x, output, padded));
+            var step = new DenseConvStep(name, layer, g, weights, x, output, padded);
+            Emit(step);
+            if (step.CanRectify) _rectifiable[output] = step;
         }
         return output;
     }
@@ -203,6 +208,13 @@ internal sealed class PlanBuilder
                 + "it was trained for another model or clip length.", "controller");
         Controller = new ControllerStep("controller", _controller, _scale, firstActivation);
         Emit(Controller);
+    }
+
+    /// <summary>A ReLU on <paramref name="x"/>: in its conv's output pass where that conv can take it, else left pending.</summary>
+    private void Rectify(PlanValue x)
+    {
+        if (_rectifiable.TryGetValue(x, out var producer)) producer.Rectify = true;
+        else x.ReluPending = true;
     }
 
     private void Materialize(PlanValue x)

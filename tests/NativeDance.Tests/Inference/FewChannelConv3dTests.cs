@@ -35,6 +35,8 @@ public class FewChannelConv3dTests
         y.AssertGuardIntact(g.ToString());
         var expected = Conv3dReference.Forward(g, Array.ConvertAll(x, v => (double)v), Array.ConvertAll(w, v => (double)v), Array.ConvertAll(b, v => (double)v));
         Numerics.AssertClose(y.Span, expected, 1e-11, g.ToString());
+        FewChannelConv3d.Forward(g, x, w, b, y.Span, padded, rectify: true);
+        Numerics.AssertClose(y.Span, Array.ConvertAll(expected, v => Math.Max(v, 0)), 1e-11, $"{g} with ReLU");
     }
 
     [Fact]

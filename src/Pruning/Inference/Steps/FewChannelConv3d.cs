@@ -10,7 +10,7 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// blocks of <see cref="Pixels"/> output pixels by one vector of output channels: per (tap, input channel) one weight
 /// vector is loaded and multiplied into the block's accumulators with the pixels' broadcast inputs. The input is first
 /// copied into a zero-padded buffer so no tap needs a bounds check; the buffer has slack at its end because the last
-/// block of a row computes (and discards) pixels past the row.
+/// block of a row computes (and discards) pixels past the row. A following ReLU can be fused into the store.
 /// </summary>
 internal static unsafe class FewChannelConv3d
 {
@@ -29,10 +29,13 @@ internal static unsafe class FewChannelConv3d
         checked((g.Input.T + 2 * g.Padding.T) * (g.Input.H + 2 * g.Padding.H) * (g.Input.W + 2 * g.Padding.W) * g.InChannels
             + Pixels * g.Stride.W * g.InChannels);
 
-    /// <summary>output = conv(input, weight) + bias, using <paramref name="padded"/> (<see cref="PaddedLength"/> floats) as scratch.</summary>
+    /// <summary>
+    /// output = conv(input, weight) + bias, then max(., 0) when <paramref name="rectify"/>, using <paramref name="padded"/>
+    /// (<see cref="PaddedLength"/> floats) as scratch.
+    /// </summary>
     /// <exception cref="ArgumentException">The kernel does not support the conv, or a length does not match.</exception>
     public static void Forward(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        Span<float> output, Span<float> padded)
+        Span<float> output, Span<float> padded, bool rectify = false)
     {
         if (!Supports(g)) throw new ArgumentException($"The few-channel conv does not run conv {g}.", nameof(g));
         if (input.Length != g.InputLength) g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
@@ -44,8 +47,8 @@ internal static unsafe class FewChannelConv3d
         Pad(g, input, padded);
         fixed (float* x = padded, w = weight, b = bias, y = output)
         {
-            if (Lanes(g.OutChannels) == 16) Run<Lanes512, Vector512<float>>(g, x, w, b, y);
-            else Run<Lanes256, Vector256<float>>(g, x, w, b, y);
+            if (Lanes(g.OutChannels) == 16) Run<Lanes512, Vector512<float>>(g, x, w, b, y, rectify);
+            else Run<Lanes256, Vector256<float>>(g, x, w, b, y, rectify);
         }
     }
 
@@ -53,12 +56,12 @@ internal static unsafe class FewChannelConv3d
     private static int Lanes(int outChannels) =>
         Vector512.IsHardwareAccelerated && outChannels % 16 == 0 ? 16 : Vector256.IsHardwareAccelerated && outChannels % 8 == 0 ? 8 : 0;
 
-    private static void Run<TLanes, TVec>(in Conv3dGeometry g, float* x, float* w, float* b, float* y)
+    private static void Run<TLanes, TVec>(in Conv3dGeometry g, float* x, float* w, float* b, float* y, bool rectify)
         where TLanes : ILanes<TVec> where TVec : unmanaged
     {
         var rows = new Rows<TLanes, TVec>
         {
-            G = g, Input = x, Weight = w, Bias = b, Output = y,
+            G = g, Input = x, Weight = w, Bias = b, Output = y, Rectify = rectify,
             PaddedHeight = g.Input.H + 2 * g.Padding.H, PaddedWidth = g.Input.W + 2 * g.Padding.W,
         };
         ParallelFor.Run(g.Output.T * g.Output.H, ref rows);
@@ -92,6 +95,7 @@ internal static unsafe class FewChannelConv3d
         public Conv3dGeometry G;
         public float* Input, Weight, Bias, Output;
         public int PaddedHeight, PaddedWidth;
+        public bool Rectify;
 
         public readonly void Invoke(int row)
         {
@@ -127,16 +131,18 @@ internal static unsafe class FewChannelConv3d
                 }
                 float* y = output + (long)ow * cout + co;
                 int count = Math.Min(Pixels, G.Output.W - ow);
-                TLanes.Store(a0, y);
-                if (count > 1) TLanes.Store(a1, y + cout);
-                if (count > 2) TLanes.Store(a2, y + 2 * cout);
-                if (count > 3) TLanes.Store(a3, y + 3 * cout);
-                if (count > 4) TLanes.Store(a4, y + 4 * cout);
-                if (count > 5) TLanes.Store(a5, y + 5 * cout);
-                if (count > 6) TLanes.Store(a6, y + 6 * cout);
-                if (count > 7) TLanes.Store(a7, y + 7 * cout);
+                Store(a0, y);
+                if (count > 1) Store(a1, y + cout);
+                if (count > 2) Store(a2, y + 2 * cout);
+                if (count > 3) Store(a3, y + 3 * cout);
+                if (count > 4) Store(a4, y + 4 * cout);
+                if (count > 5) Store(a5, y + 5 * cout);
+                if (count > 6) Store(a6, y + 6 * cout);
+                if (count > 7) Store(a7, y + 7 * cout);
             }
         }
+
+        private readonly void Store(TVec value, float* destination) => TLanes.Store(Rectify ? TLanes.Rectify(value) : value, destination);
     }
 
     /// <summary>The vector operations the kernel needs, for one vector width.</summary>
@@ -150,6 +156,9 @@ internal static unsafe class FewChannelConv3d
 
         /// <summary>accumulator + x * w, fused.</summary>
         static abstract TVec MultiplyAdd(float x, TVec w, TVec accumulator);
+
+        /// <summary>max(value, 0).</summary>
+        static abstract TVec Rectify(TVec value);
     }
 
     private readonly struct Lanes512 : ILanes<Vector512<float>>
@@ -162,6 +171,8 @@ internal static unsafe class FewChannelConv3d
 
         public static Vector512<float> MultiplyAdd(float x, Vector512<float> w, Vector512<float> accumulator) =>
             Vector512.FusedMultiplyAdd(Vector512.Create(x), w, accumulator);
+
+        public static Vector512<float> Rectify(Vector512<float> value) => Vector512.Max(value, Vector512<float>.Zero);
     }
 
     private readonly struct Lanes256 : ILanes<Vector256<float>>
@@ -174,5 +185,7 @@ internal static unsafe class FewChannelConv3d
 
         public static Vector256<float> MultiplyAdd(float x, Vector256<float> w, Vector256<float> accumulator) =>
             Vector256.FusedMultiplyAdd(Vector256.Create(x), w, accumulator);
+
+        public static Vector256<float> Rectify(Vector256<float> value) => Vector256.Max(value, Vector256<float>.Zero);
     }
 }
