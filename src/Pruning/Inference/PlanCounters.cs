@@ -12,10 +12,12 @@ public sealed class PlanCounters
     private readonly PlanState _state;
     private readonly double[] _stepSeconds;
     private readonly long _denseExecutedMacs;
+    private readonly PlanLayer[] _layers;
 
-    internal PlanCounters(PlanState state, int steps, long denseExecutedMacs, long controllerMacs)
+    internal PlanCounters(PlanState state, PlanLayer[] layers, int steps, long denseExecutedMacs, long controllerMacs)
     {
         _state = state;
+        _layers = layers;
         _stepSeconds = new double[steps];
         _denseExecutedMacs = denseExecutedMacs;
         ControllerMacs = controllerMacs;
@@ -52,6 +54,24 @@ public sealed class PlanCounters
 
     /// <summary>Executed conv MACs over those of the dense plan (padding taps excluded from both): 1 for a dense plan.</summary>
     public double ExecutedMacRatio => (double)Total.Macs / _denseExecutedMacs;
+
+    /// <summary>
+    /// METHOD.md's R(x) of the last clip, as <see cref="Dance.GatedForward"/> reports it: every gated conv's conventional
+    /// dense MACs times its gate's <see cref="GateCounts.MacFraction"/>, ungated convs dense, over all convs' dense MACs.
+    /// </summary>
+    public double MaskedMacRatio
+    {
+        get
+        {
+            double kept = 0, dense = 0;
+            foreach (var layer in _layers)
+            {
+                dense += layer.DenseMacs;
+                kept += layer.Gate < 0 ? layer.DenseMacs : layer.DenseMacs * _state.Gates[layer.Gate].MacFraction;
+            }
+            return kept / dense;
+        }
+    }
 
     internal Span<double> StepSecondsBuffer => _stepSeconds;
 }

@@ -49,8 +49,8 @@ public class InferencePlanTests
         const float scale = 1.1f;
         using var plan = InferencePlan.Compile(model, PlanModels.Frames, PlanModels.Size, PlanModels.Size, controller, scale);
         var forward = new GatedForward(model, controller) { Scale = scale };
-        Variable eager;
-        using (GradMode.NoGrad()) eager = forward.Run(Variable.Constant(clips), 0.1f, out _);
+        Variable eager, ratio;
+        using (GradMode.NoGrad()) eager = forward.Run(Variable.Constant(clips), 0.1f, out ratio);
 
         var logits = new float[plan.Classes];
         var featureKeeps = new List<double>();
@@ -58,6 +58,7 @@ public class InferencePlanTests
         {
             plan.Run(clips.Span.Slice(n * plan.ClipLength, plan.ClipLength), logits);
             Numerics.AssertClose(logits, eager.Value.Span.Slice(n * plan.Classes, plan.Classes), 1e-10, $"{architecture} clip {n}");
+            Assert.Equal(ratio.Value[n], plan.Counters.MaskedMacRatio, 5);
             foreach (var record in forward.Records)
             {
                 var counts = plan.Counters.Gates[record.Gate];
