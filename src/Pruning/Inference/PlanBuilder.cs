@@ -9,9 +9,10 @@ namespace NativeDance.Pruning.Inference;
 
 /// <summary>
 /// Lowers a zoo model to a list of steps on symbolic buffers: each conv with its batch norm folded in, gated where a gate
-/// controls it (gated plans only), ReLUs left pending on their value until a pass can fuse them (a gate's statistics
-/// pass, the controller's features, max pooling, global pooling, a residual add) and applied in place only before a
-/// dense conv or a fully connected layer.
+/// controls it (gated plans only). A ReLU goes into its conv's output pass where that conv can take it (the few-channel
+/// stem); otherwise it stays pending on its value until a pass can fuse it (a gate's statistics pass, the controller's
+/// features, max pooling, global pooling, a residual add) and is applied in place only before a dense conv or a fully
+/// connected layer.
 /// </summary>
 internal sealed class PlanBuilder
 {
