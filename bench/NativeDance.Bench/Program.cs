@@ -3,6 +3,7 @@ using NativeDance.Bench;
 using NativeDance.Bench.Benchmarks;
 using NativeDance.Bench.Gated;
 using NativeDance.Bench.Layers;
+using NativeDance.Bench.Plan;
 using NativeDance.Bench.Training;
 
 string command = "dotnet run -c Release --project bench/NativeDance.Bench -- " + string.Join(' ', args);
@@ -17,6 +18,12 @@ if (args is ["train", .. var trainArgs])
 }
 
 if (args.Length > 0 && args[0] == "gated") return RunGated(args);
+if (args is ["plan", .. var planArgs])
+{
+    var planOptions = PlanBenchOptions.Parse(planArgs);
+    if (planOptions is null) return 2;
+    return PlanBenchmark.Run(planOptions, command, planOptions.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results"));
+}
 var options = BenchOptions.Parse(args);
 if (options is null) return 2;
 BenchLayers.Select(options.Layers);

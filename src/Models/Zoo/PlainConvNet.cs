@@ -75,6 +75,15 @@ public sealed class PlainConvNet : Module, IGatedNetwork
     /// <summary>The convolutions in order.</summary>
     public IEnumerable<Layers.Conv3d> Convolutions => _stages.Select(s => s.Conv);
 
+    /// <summary>The stages in order: each conv, its batch norm (null without) and the max pool after its ReLU (null without).</summary>
+    public IReadOnlyList<(Layers.Conv3d Conv, BatchNorm3d? Norm, MaxPool3d? Pool)> Stages => _stages;
+
+    /// <summary>The fully connected layers in order, the classifier last (ReLU and dropout between them).</summary>
+    public IReadOnlyList<Linear> FullyConnected => _fullyConnected;
+
+    /// <summary>Whether the conv features are globally average-pooled (tiny C3D) rather than flattened (C3D) before the first fully connected layer.</summary>
+    public bool GlobalPool => _globalPool;
+
     /// <inheritdoc />
     public override Variable Forward(Variable input) => ForwardRest(ForwardStem(input));
 

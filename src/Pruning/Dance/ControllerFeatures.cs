@@ -1,3 +1,4 @@
+using System.Numerics;
 using NativeDance.Tensors;
 
 namespace NativeDance.Pruning.Dance;
@@ -20,43 +21,94 @@ public static class ControllerFeatures
     {
         var shape = firstActivation.Shape;
         int n = shape[0], frames = shape[1], pixels = shape[2] * shape[3], channels = shape[4];
-        int frameLength = pixels * channels, clip = frames * frameLength;
-        var features = Tensor.Uninitialized(new Shape(n, Count(channels, frames)));
+        int clip = frames * pixels * channels, count = Count(channels, frames);
+        var features = Tensor.Uninitialized(new Shape(n, count));
         using var dense = firstActivation.Contiguous();
-        var a = dense.Span;
-        var sum = new double[channels];
-        var squares = new double[channels];
         for (int s = 0; s < n; s++)
+            Compute(dense.Span.Slice(s * clip, clip), frames, pixels, channels, features.Span.Slice(s * count, count));
+        return features;
+    }
+
+    /// <summary>
+    /// The raw features of one clip's A_1 ([T, H*W, C], <paramref name="pixels"/> = H*W) into <paramref name="features"/>
+    /// (<see cref="Count"/> values), allocating nothing. Values are read through ReLU, so a stem output whose ReLU is still
+    /// pending gives the features of its rectified values (what the inference plan passes).
+    /// </summary>
+    /// <exception cref="ArgumentException">A length does not match the sizes.</exception>
+    public static void Compute(ReadOnlySpan<float> clip, int frames, int pixels, int channels, Span<float> features)
+    {
+        if (clip.Length != frames * pixels * channels || features.Length != Count(channels, frames))
+            throw new ArgumentException($"A_1 of {frames} frames, {pixels} pixels and {channels} channels needs {frames * pixels * channels} values and "
+                + $"{Count(channels, frames)} features, got {clip.Length} and {features.Length}.");
+        // Per frame, float sums per channel (at most H*W terms each), folded into double totals across frames.
+        Span<float> frameSums = channels <= 1024 ? stackalloc float[2 * channels] : new float[2 * channels];
+        Span<double> totals = channels <= 1024 ? stackalloc double[2 * channels] : new double[2 * channels];
+        totals.Clear();
+        int frameLength = pixels * channels;
+        long nearZero = 0;
+        for (int t = 0; t < frames; t++)
         {
-            var x = a.Slice(s * clip, clip);
-            var f = features.Span.Slice(s * Count(channels, frames), Count(channels, frames));
-            Array.Clear(sum);
-            Array.Clear(squares);
-            long nearZero = 0;
-            for (int t = 0; t < frames; t++)
-            {
-                double frameSum = 0, motion = 0;
-                for (int i = 0; i < frameLength; i++)
-                {
-                    float v = x[t * frameLength + i];
-                    sum[i % channels] += v;
-                    squares[i % channels] += (double)v * v;
-                    frameSum += v;
-                    if (v <= NearZero) nearZero++;
-                    if (t > 0) motion += Math.Abs(v - x[(t - 1) * frameLength + i]);
-                }
-                f[2 * channels + t] = (float)(frameSum / frameLength);
-                if (t > 0) f[2 * channels + frames + t - 1] = (float)(motion / frameLength);
-            }
-            double count = (double)frames * pixels;
+            var frame = clip.Slice(t * frameLength, frameLength);
+            var previous = t > 0 ? clip.Slice((t - 1) * frameLength, frameLength) : default;
+            var (motion, frameNearZero) = FrameSums(frame, previous, channels, frameSums);
+            nearZero += frameNearZero;
+            double frameSum = 0;
             for (int c = 0; c < channels; c++)
             {
-                double mean = sum[c] / count;
-                f[c] = (float)mean;
-                f[channels + c] = (float)Math.Sqrt(Math.Max(0, squares[c] / count - mean * mean));
+                frameSum += frameSums[c];
+                totals[c] += frameSums[c];
+                totals[channels + c] += frameSums[channels + c];
             }
-            f[^1] = (float)((double)nearZero / clip);
+            features[2 * channels + t] = (float)(frameSum / frameLength);
+            if (t > 0) features[2 * channels + frames + t - 1] = (float)(motion / frameLength);
         }
-        return features;
+        double count = (double)frames * pixels;
+        for (int c = 0; c < channels; c++)
+        {
+            double mean = totals[c] / count;
+            features[c] = (float)mean;
+            features[channels + c] = (float)Math.Sqrt(Math.Max(0, totals[channels + c] / count - mean * mean));
+        }
+        features[^1] = (float)((double)nearZero / clip.Length);
+    }
+
+    /// <summary>
+    /// One frame [pixels, C] read through ReLU: per channel the sum and the sum of squares into sums[0..C) and
+    /// sums[C..2C); returns sum |x - previous| over the frame (0 without a previous frame) and the near-zero count.
+    /// </summary>
+    private static (double Motion, long NearZero) FrameSums(ReadOnlySpan<float> frame, ReadOnlySpan<float> previous, int channels, Span<float> sums)
+    {
+        sums.Clear();
+        var sum = sums[..channels];
+        var squares = sums[channels..];
+        int width = Vector<float>.Count, vectorEnd = channels - channels % width;
+        var motion = Vector<float>.Zero;
+        var small = Vector<int>.Zero;
+        var threshold = new Vector<float>(NearZero);
+        double scalarMotion = 0;
+        long scalarSmall = 0;
+        bool moving = !previous.IsEmpty;
+        for (int p = 0; p < frame.Length; p += channels)
+        {
+            int c = 0;
+            for (; c < vectorEnd; c += width)
+            {
+                var v = Vector.Max(new Vector<float>(frame.Slice(p + c)), Vector<float>.Zero);
+                (new Vector<float>(sum.Slice(c)) + v).CopyTo(sum.Slice(c));
+                (new Vector<float>(squares.Slice(c)) + v * v).CopyTo(squares.Slice(c));
+                small += Vector.LessThanOrEqual(v, threshold);
+                if (moving) motion += Vector.Abs(v - Vector.Max(new Vector<float>(previous.Slice(p + c)), Vector<float>.Zero));
+            }
+            for (; c < channels; c++)
+            {
+                float v = MathF.Max(frame[p + c], 0f);
+                sum[c] += v;
+                squares[c] += v * v;
+                if (v <= NearZero) scalarSmall++;
+                if (moving) scalarMotion += MathF.Abs(v - MathF.Max(previous[p + c], 0f));
+            }
+        }
+        // LessThanOrEqual yields -1 per near-zero lane.
+        return (scalarMotion + Vector.Sum(motion), scalarSmall - Vector.Sum(small));
     }
 }

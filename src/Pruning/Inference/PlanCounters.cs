@@ -1,0 +1,77 @@
+using NativeDance.Tensors.Conv;
+
+namespace NativeDance.Pruning.Inference;
+
+/// <summary>
+/// What the last <see cref="InferencePlan.Run"/> did, overwritten by every run and readable without allocating: the work
+/// of every conv layer (counted by the sparse kernel, or analytically for dense and dense-compacted convs), what every
+/// gate kept, the controller's own cost and, when <see cref="InferencePlan.CollectTimings"/> is set, the seconds of every step.
+/// </summary>
+public sealed class PlanCounters
+{
+    private readonly PlanState _state;
+    private readonly double[] _stepSeconds;
+    private readonly long _denseExecutedMacs;
+    private readonly PlanLayer[] _layers;
+
+    internal PlanCounters(PlanState state, PlanLayer[] layers, int steps, long denseExecutedMacs, long controllerMacs)
+    {
+        _state = state;
+        _layers = layers;
+        _stepSeconds = new double[steps];
+        _denseExecutedMacs = denseExecutedMacs;
+        ControllerMacs = controllerMacs;
+    }
+
+    /// <summary>Work of each conv layer, indexed like <see cref="InferencePlan.Layers"/>.</summary>
+    public ReadOnlySpan<ConvWorkCounters> LayerWork => _state.LayerWork;
+
+    /// <summary>What each gate kept, by gate index (empty for a dense plan).</summary>
+    public ReadOnlySpan<GateCounts> Gates => _state.Gates;
+
+    /// <summary>Multiply-adds of the controller's MLP per clip (0 for a dense plan); its feature pass reads A_1 once.</summary>
+    public long ControllerMacs { get; }
+
+    /// <summary>Seconds of each step (named by <see cref="InferencePlan.StepNames"/>) in the last run, when timings are collected.</summary>
+    public ReadOnlySpan<double> StepSeconds => _stepSeconds;
+
+    /// <summary>
+    /// Seconds each gate spent on its masks in the last timed run (statistics pass, thresholds, masking pass): the part of
+    /// its step's time in <see cref="StepSeconds"/> that is not the conv.
+    /// </summary>
+    public ReadOnlySpan<double> GateMaskSeconds => _state.GateMaskSeconds;
+
+    /// <summary>The work of all conv layers together.</summary>
+    public ConvWorkCounters Total
+    {
+        get
+        {
+            var total = default(ConvWorkCounters);
+            foreach (var work in _state.LayerWork) total += work;
+            return total;
+        }
+    }
+
+    /// <summary>Executed conv MACs over those of the dense plan (padding taps excluded from both): 1 for a dense plan.</summary>
+    public double ExecutedMacRatio => (double)Total.Macs / _denseExecutedMacs;
+
+    /// <summary>
+    /// METHOD.md's R(x) of the last clip, as <see cref="Dance.GatedForward"/> reports it: every gated conv's conventional
+    /// dense MACs times its gate's <see cref="GateCounts.MacFraction"/>, ungated convs dense, over all convs' dense MACs.
+    /// </summary>
+    public double MaskedMacRatio
+    {
+        get
+        {
+            double kept = 0, dense = 0;
+            foreach (var layer in _layers)
+            {
+                dense += layer.DenseMacs;
+                kept += layer.Gate < 0 ? layer.DenseMacs : layer.DenseMacs * _state.Gates[layer.Gate].MacFraction;
+            }
+            return kept / dense;
+        }
+    }
+
+    internal Span<double> StepSecondsBuffer => _stepSeconds;
+}

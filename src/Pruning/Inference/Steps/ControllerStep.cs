@@ -1,0 +1,71 @@
+using System.Numerics.Tensors;
+using NativeDance.Pruning.Dance;
+
+namespace NativeDance.Pruning.Inference.Steps;
+
+/// <summary>
+/// DANCE's controller for one clip, in plain math on copies of its parameters: the raw features of A_1
+/// (<see cref="ControllerFeatures"/>, reading through A_1's pending ReLU), normalised with the stored training-set mean
+/// and std, then fc1 -> ReLU -> fc2 -> ReLU -> fc3 -> softplus, times the calibration scale, into the plan's multipliers.
+/// </summary>
+internal sealed class ControllerStep : PlanStep
+{
+    private readonly PlanValue _firstActivation;
+    private readonly int _frames, _pixels, _channels;
+    private readonly float _scale;
+    private readonly float[] _mean, _std;
+    private readonly Layer[] _layers;
+    private readonly float[] _features, _hidden1, _hidden2;
+
+    public ControllerStep(string name, AapController controller, float scale, PlanValue firstActivation) : base(name)
+    {
+        var shape = firstActivation.Shape;
+        _firstActivation = firstActivation;
+        (_frames, _pixels, _channels) = (shape[1], shape[2] * shape[3], shape[4]);
+        _scale = scale;
+        var buffers = controller.NamedBuffers().ToDictionary(b => b.Name, b => b.Buffer.ToArray());
+        _mean = buffers["feature_mean"];
+        _std = buffers["feature_std"];
+        var parameters = controller.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Value.ToArray());
+        _layers = [Layer.Of(parameters, "fc1"), Layer.Of(parameters, "fc2"), Layer.Of(parameters, "fc3")];
+        _features = new float[controller.Features];
+        _hidden1 = new float[_layers[0].Outputs];
+        _hidden2 = new float[_layers[1].Outputs];
+        Macs = _layers.Sum(l => (long)l.Weight.Length);
+    }
+
+    /// <summary>Multiply-adds of the MLP per clip.</summary>
+    public long Macs { get; }
+
+    public override IEnumerable<PlanValue> Values => [_firstActivation];
+
+    public override void Run(PlanState state)
+    {
+        ControllerFeatures.Compute(state.Span(_firstActivation), _frames, _pixels, _channels, _features);
+        for (int i = 0; i < _features.Length; i++) _features[i] = (_features[i] - _mean[i]) / _std[i];
+        _layers[0].Apply(_features, _hidden1);
+        TensorPrimitives.Max(_hidden1, 0f, _hidden1);
+        _layers[1].Apply(_hidden1, _hidden2);
+        TensorPrimitives.Max(_hidden2, 0f, _hidden2);
+        var k = state.Multipliers;
+        _layers[2].Apply(_hidden2, k);
+        for (int i = 0; i < k.Length; i++) k[i] = Softplus(k[i]) * _scale;
+    }
+
+    /// <summary>log(1 + e^x) as <see cref="Autograd.Functional.Softplus"/> computes it.</summary>
+    private static float Softplus(float x) => MathF.Max(x, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(x)));
+
+    /// <summary>A fully connected layer, weight [out, in].</summary>
+    private sealed record Layer(float[] Weight, float[] Bias)
+    {
+        public int Outputs => Bias.Length;
+
+        public static Layer Of(Dictionary<string, float[]> parameters, string name) => new(parameters[$"{name}.weight"], parameters[$"{name}.bias"]);
+
+        public void Apply(ReadOnlySpan<float> input, Span<float> output)
+        {
+            for (int o = 0; o < Bias.Length; o++)
+                output[o] = TensorPrimitives.Dot(Weight.AsSpan(o * input.Length, input.Length), input) + Bias[o];
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Runtime.Intrinsics;
+using NativeDance.Tensors.Conv;
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Pruning.Inference.Steps;
+
+/// <summary>
+/// A direct conv for inputs with very few channels (the RGB stem), where the implicit GEMM is weak: its reduction is
+/// made of Cin-long pieces (3 floats) and Cout (16-64) fills a fraction of its tile. Here each output row (to, ho) runs
+/// blocks of <see cref="Pixels"/> output pixels by one vector of output channels: per (tap, input channel) one weight
+/// vector is loaded and multiplied into the block's accumulators with the pixels' broadcast inputs. The input is first
+/// copied into a zero-padded buffer so no tap needs a bounds check; the buffer has slack at its end because the last
+/// block of a row computes (and discards) pixels past the row. A following ReLU can be fused into the store.
+/// </summary>
+internal static unsafe class FewChannelConv3d
+{
+    /// <summary>Output pixels per block: eight accumulators.</summary>
+    public const int Pixels = 8;
+
+    /// <summary>The most input channels this kernel is meant for.</summary>
+    public const int MaxInChannels = 4;
+
+    /// <summary>Whether the kernel runs <paramref name="g"/>: batch 1, dense, few input channels, Cout a multiple of the vector width.</summary>
+    public static bool Supports(in Conv3dGeometry g) =>
+        g.Batch == 1 && g.Groups == 1 && g.InChannels <= MaxInChannels && Lanes(g.OutChannels) > 0;
+
+    /// <summary>Floats of the padded input buffer <see cref="Forward"/> needs.</summary>
+    public static int PaddedLength(in Conv3dGeometry g) =>
+        checked((g.Input.T + 2 * g.Padding.T) * (g.Input.H + 2 * g.Padding.H) * (g.Input.W + 2 * g.Padding.W) * g.InChannels
+            + Pixels * g.Stride.W * g.InChannels);
+
+    /// <summary>
+    /// output = conv(input, weight) + bias, then max(., 0) when <paramref name="rectify"/>, using <paramref name="padded"/>
+    /// (<see cref="PaddedLength"/> floats) as scratch.
+    /// </summary>
+    /// <exception cref="ArgumentException">The kernel does not support the conv, or a length does not match.</exception>
+    public static void Forward(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> output, Span<float> padded, bool rectify = false)
+    {
+        if (!Supports(g)) throw new ArgumentException($"The few-channel conv does not run conv {g}.", nameof(g));
+        if (input.Length != g.InputLength) g.RequireLength(nameof(input), input.Length, g.InputLength, g.InputShape);
+        if (weight.Length != g.WeightLength) g.RequireLength(nameof(weight), weight.Length, g.WeightLength, g.WeightShape);
+        if (output.Length != g.OutputLength) g.RequireLength(nameof(output), output.Length, g.OutputLength, g.OutputShape);
+        if (bias.Length != g.OutChannels) g.RequireLength(nameof(bias), bias.Length, g.OutChannels, new Tensors.Shape(g.OutChannels));
+        if (padded.Length != PaddedLength(g))
+            throw new ArgumentException($"The padded buffer has {padded.Length} floats; conv {g} needs {PaddedLength(g)}.", nameof(padded));
+        Pad(g, input, padded);
+        fixed (float* x = padded, w = weight, b = bias, y = output)
+        {
+            if (Lanes(g.OutChannels) == 16) Run<Lanes512, Vector512<float>>(g, x, w, b, y, rectify);
+            else Run<Lanes256, Vector256<float>>(g, x, w, b, y, rectify);
+        }
+    }
+
+    /// <summary>The vector width for <paramref name="outChannels"/>: 16 or 8 lanes where accelerated and dividing it, else 0.</summary>
+    private static int Lanes(int outChannels) =>
+        Vector512.IsHardwareAccelerated && outChannels % 16 == 0 ? 16 : Vector256.IsHardwareAccelerated && outChannels % 8 == 0 ? 8 : 0;
+
+    private static void Run<TLanes, TVec>(in Conv3dGeometry g, float* x, float* w, float* b, float* y, bool rectify)
+        where TLanes : ILanes<TVec> where TVec : unmanaged
+    {
+        var rows = new Rows<TLanes, TVec>
+        {
+            G = g, Input = x, Weight = w, Bias = b, Output = y, Rectify = rectify,
+            PaddedHeight = g.Input.H + 2 * g.Padding.H, PaddedWidth = g.Input.W + 2 * g.Padding.W,
+        };
+        ParallelFor.Run(g.Output.T * g.Output.H, ref rows);
+    }
+
+    /// <summary>Copies the input into the middle of the padded buffer and zeroes its borders and slack.</summary>
+    private static void Pad(in Conv3dGeometry g, ReadOnlySpan<float> input, Span<float> padded)
+    {
+        int c = g.InChannels, pw = g.Padding.W * c, line = g.Input.W * c;
+        int width = line + 2 * pw, height = g.Input.H + 2 * g.Padding.H, plane = height * width;
+        padded[..(g.Padding.T * plane)].Clear();
+        padded[((g.Input.T + g.Padding.T) * plane)..].Clear();
+        for (int t = 0; t < g.Input.T; t++)
+        {
+            var frame = padded.Slice((t + g.Padding.T) * plane, plane);
+            frame[..(g.Padding.H * width)].Clear();
+            frame[((g.Input.H + g.Padding.H) * width)..].Clear();
+            for (int h = 0; h < g.Input.H; h++)
+            {
+                var row = frame.Slice((h + g.Padding.H) * width, width);
+                row[..pw].Clear();
+                input.Slice((t * g.Input.H + h) * line, line).CopyTo(row.Slice(pw, line));
+                row[(pw + line)..].Clear();
+            }
+        }
+    }
+
+    /// <summary>One task per output row (to, ho): every pixel block and output-channel vector of the row.</summary>
+    private struct Rows<TLanes, TVec> : IParallelBody where TLanes : ILanes<TVec> where TVec : unmanaged
+    {
+        public Conv3dGeometry G;
+        public float* Input, Weight, Bias, Output;
+        public int PaddedHeight, PaddedWidth;
+        public bool Rectify;
+
+        public readonly void Invoke(int row)
+        {
+            int cin = G.InChannels, cout = G.OutChannels, step = G.Stride.W * cin;
+            int to = row / G.Output.H, ho = row % G.Output.H;
+            long rowStride = (long)PaddedWidth * cin, frameStride = PaddedHeight * rowStride;
+            float* output = Output + (long)row * G.Output.W * cout;
+            for (int ow = 0; ow < G.Output.W; ow += Pixels)
+            for (int co = 0; co < cout; co += TLanes.Count)
+            {
+                TVec a0 = TLanes.Load(Bias + co), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                float* w = Weight + co;
+                for (int kt = 0; kt < G.Kernel.T; kt++)
+                for (int kh = 0; kh < G.Kernel.H; kh++)
+                {
+                    float* line = Input + (to * G.Stride.T + kt * G.Dilation.T) * frameStride + (ho * G.Stride.H + kh * G.Dilation.H) * rowStride + (long)ow * step;
+                    for (int kw = 0; kw < G.Kernel.W; kw++)
+                    {
+                        float* x = line + kw * G.Dilation.W * cin;
+                        for (int ci = 0; ci < cin; ci++, x++, w += cout)
+                        {
+                            TVec wv = TLanes.Load(w);
+                            a0 = TLanes.MultiplyAdd(x[0], wv, a0);
+                            a1 = TLanes.MultiplyAdd(x[step], wv, a1);
+                            a2 = TLanes.MultiplyAdd(x[2 * step], wv, a2);
+                            a3 = TLanes.MultiplyAdd(x[3 * step], wv, a3);
+                            a4 = TLanes.MultiplyAdd(x[4 * step], wv, a4);
+                            a5 = TLanes.MultiplyAdd(x[5 * step], wv, a5);
+                            a6 = TLanes.MultiplyAdd(x[6 * step], wv, a6);
+                            a7 = TLanes.MultiplyAdd(x[7 * step], wv, a7);
+                        }
+                    }
+                }
+                float* y = output + (long)ow * cout + co;
+                int count = Math.Min(Pixels, G.Output.W - ow);
+                Store(a0, y);
+                if (count > 1) Store(a1, y + cout);
+                if (count > 2) Store(a2, y + 2 * cout);
+                if (count > 3) Store(a3, y + 3 * cout);
+                if (count > 4) Store(a4, y + 4 * cout);
+                if (count > 5) Store(a5, y + 5 * cout);
+                if (count > 6) Store(a6, y + 6 * cout);
+                if (count > 7) Store(a7, y + 7 * cout);
+            }
+        }
+
+        private readonly void Store(TVec value, float* destination) => TLanes.Store(Rectify ? TLanes.Rectify(value) : value, destination);
+    }
+
+    /// <summary>The vector operations the kernel needs, for one vector width.</summary>
+    private interface ILanes<TVec> where TVec : unmanaged
+    {
+        static abstract int Count { get; }
+
+        static abstract TVec Load(float* source);
+
+        static abstract void Store(TVec value, float* destination);
+
+        /// <summary>accumulator + x * w, fused.</summary>
+        static abstract TVec MultiplyAdd(float x, TVec w, TVec accumulator);
+
+        /// <summary>max(value, 0).</summary>
+        static abstract TVec Rectify(TVec value);
+    }
+
+    private readonly struct Lanes512 : ILanes<Vector512<float>>
+    {
+        public static int Count => 16;
+
+        public static Vector512<float> Load(float* source) => Vector512.Load(source);
+
+        public static void Store(Vector512<float> value, float* destination) => value.Store(destination);
+
+        public static Vector512<float> MultiplyAdd(float x, Vector512<float> w, Vector512<float> accumulator) =>
+            Vector512.FusedMultiplyAdd(Vector512.Create(x), w, accumulator);
+
+        public static Vector512<float> Rectify(Vector512<float> value) => Vector512.Max(value, Vector512<float>.Zero);
+    }
+
+    private readonly struct Lanes256 : ILanes<Vector256<float>>
+    {
+        public static int Count => 8;
+
+        public static Vector256<float> Load(float* source) => Vector256.Load(source);
+
+        public static void Store(Vector256<float> value, float* destination) => value.Store(destination);
+
+        public static Vector256<float> MultiplyAdd(float x, Vector256<float> w, Vector256<float> accumulator) =>
+            Vector256.FusedMultiplyAdd(Vector256.Create(x), w, accumulator);
+
+        public static Vector256<float> Rectify(Vector256<float> value) => Vector256.Max(value, Vector256<float>.Zero);
+    }
+}

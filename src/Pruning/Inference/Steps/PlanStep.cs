@@ -1,0 +1,13 @@
+namespace NativeDance.Pruning.Inference.Steps;
+
+/// <summary>One pass of a compiled plan. Steps hold everything they need, prepared at compile time, so running one allocates nothing.</summary>
+internal abstract class PlanStep(string name)
+{
+    /// <summary>What the step does to which layer, e.g. <c>conv2 gated</c>: names the step's time in profiles.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Every buffer the step reads or writes (for lifetimes).</summary>
+    public abstract IEnumerable<PlanValue> Values { get; }
+
+    public abstract void Run(PlanState state);
+}

@@ -1,0 +1,70 @@
+using NativeDance.Pruning.Dance;
+using NativeDance.Tensors;
+using NativeDance.Tests.Testing;
+
+namespace NativeDance.Tests.Pruning;
+
+public class ControllerFeaturesTests
+{
+    [Theory]
+    [InlineData(5, 3, 4, 7)]
+    [InlineData(8, 4, 4, 16)]
+    [InlineData(3, 2, 5, 33)]
+    public void FeaturesMatchAPlainDoublePrecisionReference(int frames, int height, int width, int channels)
+    {
+        using var raw = Tensor.RandomNormal(new Shape(2, frames, height, width, channels), seed: 9);
+        using var a1 = raw.Relu();
+        using var features = ControllerFeatures.Compute(a1);
+        int count = ControllerFeatures.Count(channels, frames), clip = frames * height * width * channels;
+        for (int n = 0; n < 2; n++)
+        {
+            var expected = Reference(a1.Span.Slice(n * clip, clip), frames, height * width, channels);
+            Numerics.AssertClose(features.Span.Slice(n * count, count), expected, 1e-12, $"clip {n}");
+        }
+    }
+
+    [Fact]
+    public void APendingReluGivesTheFeaturesOfTheRectifiedActivation()
+    {
+        using var raw = Tensor.RandomNormal(new Shape(1, 4, 3, 3, 10), seed: 10);
+        using var rectified = raw.Relu();
+        int count = ControllerFeatures.Count(10, 4);
+        var fromRaw = new float[count];
+        var fromRectified = new float[count];
+        ControllerFeatures.Compute(raw.Span, 4, 9, 10, fromRaw);
+        ControllerFeatures.Compute(rectified.Span, 4, 9, 10, fromRectified);
+        Assert.Equal(fromRectified, fromRaw);
+        var e = Assert.Throws<ArgumentException>(() => ControllerFeatures.Compute(raw.Span, 4, 9, 11, fromRaw));
+        Assert.Contains("11 channels", e.Message);
+    }
+
+    /// <summary>METHOD.md's statistics of A_1 [T, P, C], term by term in double precision.</summary>
+    private static double[] Reference(ReadOnlySpan<float> x, int frames, int pixels, int channels)
+    {
+        var f = new double[ControllerFeatures.Count(channels, frames)];
+        int frame = pixels * channels;
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0, squares = 0;
+            for (int i = c; i < x.Length; i += channels) { sum += x[i]; squares += (double)x[i] * x[i]; }
+            double mean = sum / (frames * pixels);
+            f[c] = mean;
+            f[channels + c] = Math.Sqrt(Math.Max(0, squares / (frames * pixels) - mean * mean));
+        }
+        for (int t = 0; t < frames; t++)
+        {
+            double sum = 0, motion = 0;
+            for (int i = 0; i < frame; i++)
+            {
+                sum += x[t * frame + i];
+                if (t > 0) motion += Math.Abs((double)x[t * frame + i] - x[(t - 1) * frame + i]);
+            }
+            f[2 * channels + t] = sum / frame;
+            if (t > 0) f[2 * channels + frames + t - 1] = motion / frame;
+        }
+        int small = 0;
+        foreach (float v in x) small += v <= ControllerFeatures.NearZero ? 1 : 0;
+        f[^1] = (double)small / x.Length;
+        return f;
+    }
+}
