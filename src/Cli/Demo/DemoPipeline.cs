@@ -20,7 +20,7 @@ namespace NativeDance.Cli.Demo;
 /// </summary>
 internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSettings settings, string outputDirectory, double maxLoss, CancellationToken cancel)
 {
-    private readonly DemoStages _stages = new(4);
+    private readonly DemoStages _stages = new(5);
     private readonly ProgressLine _progress = new();
 
     private string DenseCheckpoint => Path.Combine(outputDirectory, "dense", "model.safetensors");
@@ -49,6 +49,12 @@ internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSetti
         {
             Compare(DanceAblations.All(GateKeepRatios.From(dance.Test), context.Request.Seed), train, validation, test, target, results);
             return true;
+        });
+        results.Latency = _stages.Run("timing dense vs DANCE-gated inference (batch 1)", () =>
+        {
+            var latency = LatencyComparison.Measure(Load(DenseCheckpoint).Eval(), dance.Backbone, dance.Controller, dance.Scale, test, settings.LatencyClips);
+            Console.WriteLine($"      dense {latency.DenseMs:F3} ms, gated {latency.GatedMs:F3} ms per clip: {latency.Speedup:F2}x faster; bytes moved {latency.BytesRatio:F3} of dense");
+            return latency;
         });
         results.Stages = _stages.Timings;
         results.WallSeconds = _stages.ElapsedSeconds;
