@@ -12,8 +12,8 @@ namespace NativeDance.Tensors.Conv;
 /// <c>dW[kt, kh, kw, ci, :] += Σ_ow x[row(kt, kh), ow * sW + kw, ci] * dY[row, ow, :]</c>; with dilation 1 along W the
 /// x values of all (kw, ci) at one ow are contiguous in a channels-last row. So a register tile of (kw, ci) rows by
 /// two vectors of Cout takes one rank-1 update per output pixel: two loads of dY, one broadcast of x per row.
-/// The input is first copied into a zero-padded buffer, so every tap of every output pixel lands inside it and the
-/// inner loops carry no bounds checks.
+/// The input is first copied with its padding materialised (<see cref="Conv3dPaddedInput"/>), so the inner loops
+/// carry no bounds checks.
 /// </summary>
 /// <remarks>
 /// Threads: output rows are cut into groups (a run of rows of one output frame, so their dY block stays in L1), the
@@ -36,7 +36,7 @@ internal static unsafe class Conv3dBackwardNarrowWeight
 
     public static void Weight(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight)
     {
-        var padded = new PaddedInput(g);
+        var padded = new Conv3dPaddedInput(g);
         int rowsPerGroup = Math.Clamp(GroupFloats / (g.Output.W * g.OutChannels), 1, g.Output.H);
         int groupsPerFrame = (g.Output.H + rowsPerGroup - 1) / rowsPerGroup;
         int groups = g.Batch * g.Output.T * groupsPerFrame;
@@ -48,8 +48,7 @@ internal static unsafe class Conv3dBackwardNarrowWeight
             float* xp = (float*)buffer, partials = xp + padded.Length;
             fixed (float* x = input, dy = gradOutput)
             {
-                var pad = new PadPlanes { Geometry = g, Shape = padded, Input = x, Padded = xp };
-                ParallelFor.Run(g.Batch * padded.T, ref pad);
+                padded.Fill(x, xp);
                 var action = new Parts
                 {
                     Geometry = g, Shape = padded, Padded = xp, GradOutput = dy, Partials = partials,
@@ -68,50 +67,11 @@ internal static unsafe class Conv3dBackwardNarrowWeight
         }
     }
 
-    /// <summary>Extent of the zero-padded input [N, T + 2pT, H + 2pH, W + 2pW, Cin].</summary>
-    private readonly struct PaddedInput(Conv3dGeometry g)
-    {
-        public readonly int T = g.Input.T + 2 * g.Padding.T, H = g.Input.H + 2 * g.Padding.H, W = g.Input.W + 2 * g.Padding.W;
-
-        public int Length => checked(g.Batch * T * H * W * g.InChannels);
-    }
-
-    /// <summary>One padded frame (n, t) per task: zeros where it is padding, the input row by row elsewhere.</summary>
-    private struct PadPlanes : IParallelBody
-    {
-        public Conv3dGeometry Geometry;
-        public PaddedInput Shape;
-        public float* Input, Padded;
-
-        public readonly void Invoke(int frame)
-        {
-            ref readonly Conv3dGeometry g = ref Geometry;
-            int cin = g.InChannels, rowLength = Shape.W * cin;
-            int n = frame / Shape.T, t = frame % Shape.T - g.Padding.T;
-            float* target = Padded + (long)frame * Shape.H * rowLength;
-            if ((uint)t >= (uint)g.Input.T)
-            {
-                new Span<float>(target, Shape.H * rowLength).Clear();
-                return;
-            }
-            int pad = g.Padding.W * cin, copied = g.Input.W * cin;
-            new Span<float>(target, g.Padding.H * rowLength).Clear();
-            for (int h = 0; h < g.Input.H; h++)
-            {
-                float* row = target + (long)(g.Padding.H + h) * rowLength;
-                new Span<float>(row, pad).Clear();
-                new ReadOnlySpan<float>(Input + (((long)n * g.Input.T + t) * g.Input.H + h) * copied, copied).CopyTo(new Span<float>(row + pad, copied));
-                new Span<float>(row + pad + copied, rowLength - pad - copied).Clear();
-            }
-            new Span<float>(target + (long)(g.Padding.H + g.Input.H) * rowLength, g.Padding.H * rowLength).Clear();
-        }
-    }
-
     /// <summary>Runs the parts with the chosen vector width.</summary>
     private struct Parts : ISimdAction
     {
         public Conv3dGeometry Geometry;
-        public PaddedInput Shape;
+        public Conv3dPaddedInput Shape;
         public float* Padded, GradOutput, Partials;
         public int RowsPerGroup, GroupsPerFrame, Groups, PartCount;
 
@@ -135,10 +95,9 @@ internal static unsafe class Conv3dBackwardNarrowWeight
             new Span<float>(sums, g.WeightLength).Clear();
             int tiles = (gradientRows + TOps.MaxRows - 1) / TOps.MaxRows, tileRows = (gradientRows + tiles - 1) / tiles;
             int columns = 2 * TOps.Lanes, vectorEnd = cout - cout % TOps.Lanes;
-            long paddedRow = (long)Work.Shape.W * g.InChannels;
             var rows = new RowWalk
             {
-                XRowStride = g.Stride.H * paddedRow, DyRowStride = (long)g.Output.W * cout,
+                XRowStride = g.Stride.H * Work.Shape.RowLength, DyRowStride = (long)g.Output.W * cout,
                 XPixelStride = g.Stride.W * g.InChannels, DyPixelStride = cout, Pixels = g.Output.W,
             };
             for (int group = (int)((long)part * Work.Groups / Work.PartCount), end = (int)((long)(part + 1) * Work.Groups / Work.PartCount); group < end; group++)
@@ -151,7 +110,7 @@ internal static unsafe class Conv3dBackwardNarrowWeight
                 for (int kh = 0; kh < g.Kernel.H; kh++)
                 {
                     int it = ot * g.Stride.T + kt * g.Dilation.T, ih = oh * g.Stride.H + kh * g.Dilation.H;
-                    float* x = Work.Padded + (((long)n * Work.Shape.T + it) * Work.Shape.H + ih) * paddedRow;
+                    float* x = Work.Padded + Work.Shape.Row(n, it, ih);
                     float* tap = sums + (long)(kt * g.Kernel.H + kh) * gradientRows * cout;
                     for (int r0 = 0; r0 < gradientRows; r0 += tileRows)
                     {
