@@ -4,14 +4,18 @@ namespace NativeDance.Autograd;
 
 public static partial class Functional
 {
-    /// <summary>max(x, 0). The gradient at exactly 0 is taken as 0, as in PyTorch.</summary>
+    /// <summary>max(x, 0). The gradient at exactly 0 is taken as 0, as in PyTorch. Both passes run the parallel vector kernels.</summary>
     public static Variable Relu(Variable x)
     {
-        var y = x.Value.Relu();
-        return Variable.FromOperation("relu", y, [x], g => [Pointwise(g, y, static (gy, yv, d) =>
+        var y = Tensor.Uninitialized(x.Shape);
+        NativeDance.Tensors.Ops.Relu.Forward(Dense(x).Span, y.Span);
+        return Variable.FromOperation("relu", y, [x], g =>
         {
-            for (int i = 0; i < d.Length; i++) d[i] = yv[i] > 0 ? gy[i] : 0f;
-        })]);
+            using var dy = g.Contiguous();
+            var dx = Tensor.Uninitialized(x.Shape);
+            NativeDance.Tensors.Ops.Relu.Backward(y.Span, dy.Span, dx.Span);
+            return [dx];
+        });
     }
 
     /// <summary>1 / (1 + e^-x).</summary>

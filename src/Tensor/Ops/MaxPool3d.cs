@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using NativeDance.Tensors.Conv;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Ops;
@@ -45,6 +46,12 @@ public static unsafe class MaxPool3d
         fixed (float* dy = outputGrad, dx = inputGrad)
         fixed (int* index = argmax)
         {
+            if (g.Stride == g.Kernel && g.Padding == Dims3.Cube(0) && g.Dilation == Dims3.Cube(1))
+            {
+                var tiles = new BackwardTiledRows { G = g, OutputGrad = dy, Argmax = index, InputGrad = dx };
+                ParallelFor.Run(g.Batch * g.Input.T * g.Input.H, ref tiles);
+                return;
+            }
             var body = new BackwardFrames { G = g, OutputGrad = dy, Argmax = index, InputGrad = dx };
             ParallelFor.Run(g.Batch * g.Input.T, ref body);
         }
@@ -206,6 +213,41 @@ public static unsafe class MaxPool3d
                     new PoolWindow(G, ot, oh, ow).AtFrameTap(kt).Visit(ref route);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Windows that tile the input (stride = kernel, no padding or dilation) never overlap, so each input element has
+    /// at most one window: its gradient is that window's output gradient where the argmax names it, else 0, written
+    /// once with no clearing pass and no read-modify-write. One task per input row (n, it, ih); elements past the
+    /// last whole window get 0.
+    /// </summary>
+    private struct BackwardTiledRows : IParallelBody
+    {
+        public Pool3dGeometry G;
+        public float* OutputGrad, InputGrad;
+        public int* Argmax;
+
+        public readonly void Invoke(int row)
+        {
+            int c = G.Channels, ih = row % G.Input.H, it = row / G.Input.H % G.Input.T, n = row / G.Input.H / G.Input.T;
+            int ot = it / G.Kernel.T, oh = ih / G.Kernel.H;
+            float* dx = InputGrad + (long)row * G.Input.W * c;
+            int covered = ot < G.Output.T && oh < G.Output.H ? G.Output.W * G.Kernel.W : 0;
+            long outputRow = (((long)n * G.Output.T + ot) * G.Output.H + oh) * G.Output.W * c;
+            int spatial = (it * G.Input.H + ih) * G.Input.W;
+            for (int iw = 0; iw < covered; iw++, spatial++)
+            {
+                long o = outputRow + (long)(iw / G.Kernel.W) * c;
+                float* target = dx + (long)iw * c, dy = OutputGrad + o;
+                int* index = Argmax + o;
+                var here = new Vector<int>(spatial);
+                int ch = 0;
+                for (; ch <= c - Vector<float>.Count; ch += Vector<float>.Count)
+                    Vector.ConditionalSelect(Vector.Equals(Vector.Load(index + ch), here), Vector.Load(dy + ch), Vector<float>.Zero).Store(target + ch);
+                for (; ch < c; ch++) target[ch] = index[ch] == spatial ? dy[ch] : 0f;
+            }
+            new Span<float>(dx + (long)covered * c, (G.Input.W - covered) * c).Clear();
         }
     }
 
