@@ -6,16 +6,17 @@ namespace NativeDance.Pruning.Baselines;
 /// <summary>
 /// FBS's saliency predictors (Gao et al., "Dynamic Channel Pruning: Feature Boosting and Suppression", ICLR 2019), one
 /// per gate: the channel means of the conv input [N, C] -> Linear(C, C) -> ReLU give each channel's saliency for the clip.
-/// Initialised to s_c = (1 - a) + a * m_c / mu_c with a = 1/20 and mu_c the channel's mean over training clips, so at
-/// the start the strongest channels relative to their usual level win, while kept channels are scaled by about one: a
-/// larger a lets a channel far above its usual level be amplified many times, which derails the trained backbone.
+/// Initialised to s_c = (1 - a) + a * m_c / mu with a = 1/20 and mu the mean channel mean over training clips, so at the
+/// start the channels strongest in the clip win (DANCE's channel criterion, and the L1-magnitude intuition of static
+/// pruning) while kept channels are scaled by about one: a larger a would amplify strong channels many times over and
+/// derail the trained backbone. Training then reshapes both the ranking and the scales.
 /// </summary>
 public sealed class SaliencyPredictors
 {
     private const float Sensitivity = 0.05f;
     private readonly Linear[] _layers;
 
-    /// <summary>Creates one predictor per entry of <paramref name="channelMeans"/> (gate index -> mean channel means mu_c).</summary>
+    /// <summary>Creates one predictor per entry of <paramref name="channelMeans"/> (gate index -> every channel's mean over training clips).</summary>
     /// <exception cref="ArgumentException">No gates, or a gate without channels.</exception>
     public SaliencyPredictors(IReadOnlyList<float[]> channelMeans)
     {
@@ -24,11 +25,12 @@ public sealed class SaliencyPredictors
         _layers = new Linear[channelMeans.Count];
         for (int g = 0; g < _layers.Length; g++)
         {
-            var mu = channelMeans[g];
-            var layer = _layers[g] = new Linear(mu.Length, mu.Length);
+            int channels = channelMeans[g].Length;
+            float mu = channelMeans[g].Average();
+            var layer = _layers[g] = new Linear(channels, channels);
             var w = layer.Weight.Value.Span;
             w.Clear();
-            for (int c = 0; c < mu.Length; c++) w[c * mu.Length + c] = mu[c] > 0 ? Sensitivity / mu[c] : 0f;
+            for (int c = 0; c < channels; c++) w[c * channels + c] = mu > 0 ? Sensitivity / mu : 0f;
             layer.Bias!.Value.Span.Fill(1f - Sensitivity);
         }
     }
