@@ -28,21 +28,7 @@ public sealed class ActivationQuantiles
             return (int)Math.Max(1, (perClip * clips + maxSamples - 1) / maxSamples);
         }).ToArray();
         var recorder = new Recorder(strides);
-        bool wasTraining = model.IsTraining;
-        model.Eval();
-        try
-        {
-            using var noGrad = GradMode.NoGrad();
-            foreach (var batch in batches)
-            {
-                using var scope = new GraphScope();
-                using (ActivationGate.Intercept(recorder)) model.Forward(Variable.Constant(batch.Clips));
-            }
-        }
-        finally
-        {
-            if (wasTraining) model.Train();
-        }
+        EvaluationPass.Run(model, recorder, batches);
         return new ActivationQuantiles(recorder.Samples.Select(s =>
         {
             var array = s.ToArray();

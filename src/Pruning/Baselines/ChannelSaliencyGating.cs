@@ -67,21 +67,7 @@ public sealed class ChannelSaliencyGating(BaselineOptions? options = null) : IPr
     {
         var gates = ((IGatedNetwork)model).Gates.Count;
         var recorder = new ChannelMeanRecorder(gates);
-        bool wasTraining = model.IsTraining;
-        model.Eval();
-        try
-        {
-            using var noGrad = GradMode.NoGrad();
-            foreach (var batch in batches)
-            {
-                using var scope = new GraphScope();
-                using (ActivationGate.Intercept(recorder)) model.Forward(Variable.Constant(batch.Clips));
-            }
-        }
-        finally
-        {
-            if (wasTraining) model.Train();
-        }
+        EvaluationPass.Run(model, recorder, batches);
         return recorder.Means();
     }
 

@@ -63,11 +63,7 @@ public sealed class NetworkMacs
         var dense = costs.Where(c => c.Kind == nameof(Conv3d)).ToDictionary(c => convByName[c.Name], c => (double)c.Macs);
 
         var recorder = new GateShapeRecorder(gated.Gates.Count);
-        using (GradMode.NoGrad())
-        using (new GraphScope())
-        using (var zeros = Tensor.Zeros(one))
-        using (ActivationGate.Intercept(recorder))
-            network.Forward(Variable.Constant(zeros));
+        using (var zeros = Tensor.Zeros(one)) EvaluationPass.Run(network, recorder, [new LabeledBatch(zeros, [0])]);
         var geometries = gated.Gates.Select(g => GateGeometry.For(g, recorder.Shapes[g.Index]
             ?? throw new ArgumentException($"Gate {g.ConvName} did not run in a forward pass."))).ToArray();
         return new NetworkMacs(gated, dense, geometries, one);

@@ -1,5 +1,3 @@
-using NativeDance.Autograd;
-using NativeDance.Models.Layers;
 using NativeDance.Models.Modules;
 using NativeDance.Models.Training;
 
@@ -19,31 +17,22 @@ public sealed record PolicyEvaluation(double Accuracy, double[] MacRatios)
     /// </summary>
     public static PolicyEvaluation Measure(Module model, GatePolicy policy, MacMeter meter, IEnumerable<LabeledBatch> batches)
     {
-        bool wasTraining = model.IsTraining;
-        model.Eval();
         var previous = policy.Meter;
         policy.Meter = meter;
         var ratios = new List<double>();
         int correct = 0;
         try
         {
-            using var noGrad = GradMode.NoGrad();
-            foreach (var batch in batches)
+            EvaluationPass.Run(model, policy, batches, batch => meter.Begin(batch.Labels.Length), (batch, logits) =>
             {
-                using var scope = new GraphScope();
-                int n = batch.Labels.Length;
-                meter.Begin(n);
-                Variable logits;
-                using (ActivationGate.Intercept(policy)) logits = model.Forward(Variable.Constant(batch.Clips));
                 policy.TakePenalty();
                 ratios.AddRange(meter.Ratios());
-                for (int i = 0; i < n; i++) if (Evaluator.ArgMax(logits.Value, i) == batch.Labels[i]) correct++;
-            }
+                for (int i = 0; i < batch.Labels.Length; i++) if (Evaluator.ArgMax(logits, i) == batch.Labels[i]) correct++;
+            });
         }
         finally
         {
             policy.Meter = previous;
-            if (wasTraining) model.Train();
         }
         return new PolicyEvaluation(ratios.Count == 0 ? double.NaN : (double)correct / ratios.Count, ratios.ToArray());
     }
