@@ -43,7 +43,7 @@ public sealed class FrameSubsampling(BaselineOptions? options = null) : IPruning
         FineTuning.Run(session, Name, model, chosen, _options.FineTuning);
         string pattern = string.Join(", ", kept.OrderBy(p => p.Key).Select(p => $"{p.Value.Count(k => k)}/{p.Value.Length}"));
         return BaselineReport.Test(session, Name, model, chosen, meter, clock,
-            $"frames kept per gate {pattern}, validation MAC ratio {best.MacRatio:F3} before fine-tuning");
+            $"frames kept per gate {pattern}, validation MAC ratio {best.MacRatio:F3} before fine-tuning, {chosen.StructuralMacRatio(meter):F3} on a dense kernel");
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public sealed class L1ChannelPruning(BaselineOptions? options = null) : IPruning
         {
             FineTuning.Run(session, Name, model, chosen, _options.FineTuning);
             return BaselineReport.Test(session, Name, model, chosen, chosenMeter, clock,
-                $"{best.Knob:P0} of the filters kept in {producers.Count} convs (lowest L1 norms removed), validation MAC ratio {best.MacRatio:F3} before fine-tuning");
+                $"{best.Knob:P0} of the filters kept in {producers.Count} convs (lowest L1 norms removed), validation MAC ratio {best.MacRatio:F3} before fine-tuning, {chosen.StructuralMacRatio(chosenMeter):F3} on a dense kernel");
         }
     }
 

@@ -27,6 +27,22 @@ public sealed class StaticMaskPolicy : GatePolicy, IDisposable
     protected override Variable Apply(ActivationGate gate, Variable activation) =>
         _masks.TryGetValue(gate.Index, out var mask) ? activation * Variable.Constant(mask) : activation;
 
+    /// <summary>
+    /// The MAC ratio a dense kernel on the compacted problem would execute: <paramref name="meter"/>'s count for inputs
+    /// of all ones under these masks, so only the pruned structure is credited, not the zeros the ReLUs produce.
+    /// </summary>
+    public double StructuralMacRatio(MacMeter meter)
+    {
+        meter.Begin(1);
+        foreach (var g in meter.Network.Gates)
+        {
+            using var ones = Tensor.Full(new Shape(1, g.FanT.Length, g.FanH.Length, g.FanW.Length, g.Conv.InChannels), 1f);
+            using var masked = _masks.TryGetValue(g.Gate.Index, out var mask) ? ones * mask : ones.Clone();
+            meter.Record(g.Gate.Index, masked);
+        }
+        return meter.Ratios()[0];
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

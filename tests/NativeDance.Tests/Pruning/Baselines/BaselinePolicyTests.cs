@@ -37,6 +37,15 @@ public class BaselinePolicyTests
             Assert.Equal(kept.TryGetValue(gate, out var keep) ? Masked(input, (_, c) => keep[c]).ToArray() : input.ToArray(), masked.ToArray());
         for (int n = 0; n < Clips[0]; n++)
             Assert.Equal(BruteForceRatio(model, gates, n, outputs), ratios[n], 10);
+        // On a dense kernel a gated conv costs kept inputs x kept outputs of its channels, an ungated one its kept outputs.
+        double structural = macs.DenseMacs.Sum(p =>
+        {
+            int gate = macs.GateOf(p.Key);
+            double output = (double)outputs.GetValueOrDefault(p.Key, p.Key.OutChannels) / p.Key.OutChannels;
+            double input = gate >= 0 && kept.TryGetValue(gate, out var keep) ? (double)keep.Count(k => k) / keep.Length : 1;
+            return p.Value * input * output;
+        }) / macs.TotalDenseMacs;
+        Assert.Equal(structural, policy.StructuralMacRatio(new MacMeter(macs, outputs)), 10);
         if (architecture == "r3d-18")
             Assert.All(producers.Keys, g => Assert.EndsWith("conv2.0", ((IGatedNetwork)model).Gates[g].ConvName));
     }
@@ -60,6 +69,18 @@ public class BaselinePolicyTests
         Assert.Equal(expected.ToArray(), logits.ToArray());
         for (int n = 0; n < Clips[0]; n++) Assert.Equal(BruteForceRatio(model, gates, n), ratios[n], 10);
         Assert.Single(FrameSubsampling.KeptFrames([5], 0.01)[0], k => k);
+
+        // On a dense kernel every kept frame costs its full fan: the ratio follows from the geometry alone.
+        double structural = macs.DenseMacs.Sum(p =>
+        {
+            int gate = macs.GateOf(p.Key);
+            if (gate < 0) return p.Value;
+            var fan = macs.Gates[gate].FanT;
+            return p.Value * fan.Where((_, t) => kept[gate][t]).Sum() / fan.Sum();
+        }) / macs.TotalDenseMacs;
+        Assert.Equal(structural, policy.StructuralMacRatio(new MacMeter(macs)), 10);
+        using var keepAll = StaticMaskPolicy.Frames(new Dictionary<int, bool[]>());
+        Assert.Equal(1.0, keepAll.StructuralMacRatio(new MacMeter(macs)), 10);
     }
 
     [Fact]
