@@ -39,7 +39,7 @@ public sealed class ActivationThresholding(BaselineOptions? options = null, floa
         FineTuning.Run(session, Name, model, new ThresholdPolicy(before.Thresholds, l1), _options.FineTuning);
         var after = Tune(session, model, macs, meter, tuning, targetMacRatio, "fine-tuned");
         string thresholds = string.Join(", ", after.Thresholds.Select(t => t.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)));
-        return BaselineReport.Test(session, Name, model, new ThresholdPolicy(after.Thresholds), meter, clock,
+        return BaselineSteps.Test(session, Name, model, new ThresholdPolicy(after.Thresholds), meter, clock,
             $"quantile {after.Quantile:F3} of each layer's validation inputs (T = {thresholds}), beta {l1:G2}, validation MAC ratio {after.MacRatio:F3}");
     }
 
@@ -48,10 +48,8 @@ public sealed class ActivationThresholding(BaselineOptions? options = null, floa
         CachedBatches tuning, double target, string stage)
     {
         var quantiles = ActivationQuantiles.Measure(model, macs, tuning.Batches);
-        var (best, points) = KnobSearch.Find(keep =>
-            PolicyEvaluation.Measure(model, new ThresholdPolicy(quantiles.Thresholds(1 - keep)), meter, tuning.Batches).MeanMacRatio,
-            target, 1e-3, 1.0, _options.Tolerance, _options.MaxSearchEvaluations);
-        session.Progress($"{Name} ({stage}): 1 - q -> MAC ratio {BaselineReport.Trail(points)}; chose q = {1 - best.Knob:F3}");
+        var best = BaselineSteps.Tune(session, _options, $"{Name} ({stage}): 1 - q", keep =>
+            PolicyEvaluation.Measure(model, new ThresholdPolicy(quantiles.Thresholds(1 - keep)), meter, tuning.Batches), target, 1e-3, 1.0);
         return (quantiles.Thresholds(1 - best.Knob), 1 - best.Knob, best.MacRatio);
     }
 }

@@ -41,20 +41,18 @@ public sealed class ChannelSaliencyGating(BaselineOptions? options = null) : IPr
         var after = Tune(session, model, macs, predictors, tuning, targetMacRatio, "trained predictors");
         var policy = new SaliencyPolicy(predictors, after.Knob);
         double overhead = policy.OverheadMacs(GateSizes(macs)) / macs.TotalDenseMacs;
-        return BaselineReport.Test(session, Name, model, policy, Meter(macs, policy), clock,
+        return BaselineSteps.Test(session, Name, model, policy, Meter(macs, policy), clock,
             $"rho {after.Knob:F3} of the channels kept per clip, predictors trained jointly with the backbone ({overhead:P2} of the dense MACs for the predictors, included), validation MAC ratio {after.MacRatio:F3}");
     }
 
     private KnobPoint Tune(PruningSession session, Module model, NetworkMacs macs, SaliencyPredictors predictors, CachedBatches tuning, double target, string stage)
     {
         double smallest = 1.0 / predictors.Channels.Max();
-        var (best, points) = KnobSearch.Find(rho =>
+        return BaselineSteps.Tune(session, _options, $"{Name} ({stage}): rho", rho =>
         {
             var policy = new SaliencyPolicy(predictors, rho);
-            return PolicyEvaluation.Measure(model, policy, Meter(macs, policy), tuning.Batches).MeanMacRatio;
-        }, target, smallest, 1.0, _options.Tolerance, _options.MaxSearchEvaluations);
-        session.Progress($"{Name} ({stage}): rho -> MAC ratio {BaselineReport.Trail(points)}; chose {best.Knob:F3}");
-        return best;
+            return PolicyEvaluation.Measure(model, policy, Meter(macs, policy), tuning.Batches);
+        }, target, smallest, 1.0);
     }
 
     private static MacMeter Meter(NetworkMacs macs, SaliencyPolicy policy) => new(macs, overheadMacs: policy.OverheadMacs(GateSizes(macs)));

@@ -31,18 +31,17 @@ public sealed class FrameSubsampling(BaselineOptions? options = null) : IPruning
         var meter = new MacMeter(macs);
         int[] frames = macs.Gates.Select(g => g.FanT.Length).ToArray();
 
-        var (best, points) = KnobSearch.Find(keep =>
+        var best = BaselineSteps.Tune(session, _options, $"{Name}: kept fraction", keep =>
         {
             using var policy = StaticMaskPolicy.Frames(KeptFrames(frames, keep));
-            return PolicyEvaluation.Measure(model, policy, meter, tuning.Batches).MeanMacRatio;
-        }, targetMacRatio, 1.0 / frames.Max(), 1.0, _options.Tolerance, _options.MaxSearchEvaluations);
-        session.Progress($"{Name}: kept fraction -> MAC ratio {BaselineReport.Trail(points)}; chose {best.Knob:F3}");
+            return PolicyEvaluation.Measure(model, policy, meter, tuning.Batches);
+        }, targetMacRatio, 1.0 / frames.Max(), 1.0);
 
         var kept = KeptFrames(frames, best.Knob);
         using var chosen = StaticMaskPolicy.Frames(kept);
         FineTuning.Run(session, Name, model, chosen, _options.FineTuning);
         string pattern = string.Join(", ", kept.OrderBy(p => p.Key).Select(p => $"{p.Value.Count(k => k)}/{p.Value.Length}"));
-        return BaselineReport.Test(session, Name, model, chosen, meter, clock,
+        return BaselineSteps.Test(session, Name, model, chosen, meter, clock,
             $"frames kept per gate {pattern}, validation MAC ratio {best.MacRatio:F3} before fine-tuning, {chosen.StructuralMacRatio(meter):F3} on a dense kernel");
     }
 

@@ -35,18 +35,17 @@ public sealed class L1ChannelPruning(BaselineOptions? options = null) : IPruning
         var macs = NetworkMacs.For(model, tuning.Batches[0].Clips.Shape);
         double smallest = 1.0 / ranking.Values.Max(r => r.Length);
 
-        var (best, points) = KnobSearch.Find(keep =>
+        var best = BaselineSteps.Tune(session, _options, $"{Name}: kept fraction", keep =>
         {
             var (policy, meter) = Build(macs, producers, ranking, keep);
-            using (policy) return PolicyEvaluation.Measure(model, policy, meter, tuning.Batches).MeanMacRatio;
-        }, targetMacRatio, smallest, 1.0, _options.Tolerance, _options.MaxSearchEvaluations);
-        session.Progress($"{Name}: kept fraction -> MAC ratio {BaselineReport.Trail(points)}; chose {best.Knob:F3}");
+            using (policy) return PolicyEvaluation.Measure(model, policy, meter, tuning.Batches);
+        }, targetMacRatio, smallest, 1.0);
 
         var (chosen, chosenMeter) = Build(macs, producers, ranking, best.Knob);
         using (chosen)
         {
             FineTuning.Run(session, Name, model, chosen, _options.FineTuning);
-            return BaselineReport.Test(session, Name, model, chosen, chosenMeter, clock,
+            return BaselineSteps.Test(session, Name, model, chosen, chosenMeter, clock,
                 $"{best.Knob:P0} of the filters kept in {producers.Count} convs (lowest L1 norms removed), validation MAC ratio {best.MacRatio:F3} before fine-tuning, {chosen.StructuralMacRatio(chosenMeter):F3} on a dense kernel");
         }
     }
