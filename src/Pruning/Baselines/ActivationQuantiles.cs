@@ -22,11 +22,8 @@ public sealed class ActivationQuantiles
         if (maxSamples < 1) throw new ArgumentException($"At least one sample per gate is needed, got {maxSamples}.", nameof(maxSamples));
         int clips = batches.Sum(b => b.Labels.Length);
         if (clips == 0) throw new ArgumentException("Quantiles need at least one clip.", nameof(batches));
-        var strides = macs.Gates.Select(g =>
-        {
-            long perClip = (long)g.FanT.Length * g.FanH.Length * g.FanW.Length * g.Conv.InChannels;
-            return (int)Math.Max(1, (perClip * clips + maxSamples - 1) / maxSamples);
-        }).ToArray();
+        var strides = Enumerable.Range(0, macs.Gates.Count)
+            .Select(g => (int)Math.Max(1, ((long)macs.GateInput(g).ElementCount * clips + maxSamples - 1) / maxSamples)).ToArray();
         var recorder = new Recorder(strides);
         EvaluationPass.Run(model, recorder, batches);
         return new ActivationQuantiles(recorder.Samples.Select(s =>

@@ -40,7 +40,7 @@ public sealed class ChannelSaliencyGating(BaselineOptions? options = null) : IPr
         FineTuning.Run(session, Name, model, new SaliencyPolicy(predictors, before.Knob), _options.FineTuning, predictors.Parameters());
         var after = Tune(session, model, macs, predictors, tuning, targetMacRatio, "trained predictors");
         var policy = new SaliencyPolicy(predictors, after.Knob);
-        double overhead = policy.OverheadMacs(GateSizes(macs)) / macs.TotalDenseMacs;
+        double overhead = policy.OverheadMacs(macs) / macs.TotalDenseMacs;
         return BaselineSteps.Test(session, Name, model, policy, Meter(macs, policy), clock,
             $"rho {after.Knob:F3} of the channels kept per clip, predictors trained jointly with the backbone ({overhead:P2} of the dense MACs for the predictors, included), validation MAC ratio {after.MacRatio:F3}");
     }
@@ -55,10 +55,7 @@ public sealed class ChannelSaliencyGating(BaselineOptions? options = null) : IPr
         }, target, smallest, 1.0);
     }
 
-    private static MacMeter Meter(NetworkMacs macs, SaliencyPolicy policy) => new(macs, overheadMacs: policy.OverheadMacs(GateSizes(macs)));
-
-    private static IEnumerable<(long Elements, int Channels)> GateSizes(NetworkMacs macs) =>
-        macs.Gates.Select(g => ((long)g.FanT.Length * g.FanH.Length * g.FanW.Length * g.Conv.InChannels, g.Conv.InChannels));
+    private static MacMeter Meter(NetworkMacs macs, SaliencyPolicy policy) => new(macs, overheadMacs: policy.OverheadMacs(macs));
 
     /// <summary>mu_c per gate: every channel's mean over the clips, frames and pixels of <paramref name="batches"/> (unmasked, evaluation mode).</summary>
     internal static float[][] ChannelMeans(Module model, IReadOnlyList<LabeledBatch> batches)

@@ -69,6 +69,13 @@ public sealed class NetworkMacs
         return new NetworkMacs(gated, dense, geometries, one);
     }
 
+    /// <summary>The shape [1, T, H, W, C] of gate <paramref name="gate"/>'s input for one clip.</summary>
+    public Shape GateInput(int gate)
+    {
+        var g = Gates[gate];
+        return new Shape(1, g.FanT.Length, g.FanH.Length, g.FanW.Length, g.Conv.InChannels);
+    }
+
     /// <summary>The gate in front of <paramref name="conv"/>, or -1 when the conv is not gated.</summary>
     public int GateOf(Conv3d conv) => _gateOf.TryGetValue(conv, out int gate) ? gate : -1;
 
@@ -81,8 +88,8 @@ public sealed class NetworkMacs
     {
         var g = Gates[gate];
         int frames = g.FanT.Length, rows = g.FanH.Length, columns = g.FanW.Length, channels = g.Conv.InChannels;
-        if (clipInput.Length != frames * rows * columns * channels)
-            throw new ArgumentException($"Gate {gate} takes {frames}x{rows}x{columns}x{channels} elements per clip, got {clipInput.Length}.", nameof(clipInput));
+        if (clipInput.Length != GateInput(gate).ElementCount)
+            throw new ArgumentException($"Gate {gate} takes {GateInput(gate)} per clip, got {clipInput.Length} elements.", nameof(clipInput));
         double macs = 0;
         int at = 0;
         for (int t = 0; t < frames; t++)

@@ -30,11 +30,15 @@ public sealed class SaliencyPolicy : GatePolicy
     public int Kept(int channels) => Math.Clamp((int)Math.Ceiling(Rho * channels - 1e-9), 1, channels);
 
     /// <summary>
-    /// The predictors' MACs per clip for gates with the given input shapes [T, H, W, C] flattened to (elements, C):
-    /// channel means (one add per element), the Linear layer, and the scaling of the kept channels.
+    /// The predictors' MACs per clip on <paramref name="macs"/>'s network, summed over gates: the channel means (one add
+    /// per input element), the Linear layer, and the scaling of the kept channels (one multiply per kept element).
     /// </summary>
-    public double OverheadMacs(IEnumerable<(long Elements, int Channels)> gates) =>
-        gates.Sum(g => g.Elements + SaliencyPredictors.LinearMacs(g.Channels) + (double)g.Elements / g.Channels * Kept(g.Channels));
+    public double OverheadMacs(NetworkMacs macs) => Enumerable.Range(0, macs.Gates.Count).Sum(gate =>
+    {
+        var input = macs.GateInput(gate);
+        int channels = input[4];
+        return input.ElementCount + SaliencyPredictors.LinearMacs(channels) + (double)input.ElementCount / channels * Kept(channels);
+    });
 
     /// <inheritdoc />
     protected override Variable Apply(ActivationGate gate, Variable activation)

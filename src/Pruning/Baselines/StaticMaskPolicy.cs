@@ -34,11 +34,11 @@ public sealed class StaticMaskPolicy : GatePolicy, IDisposable
     public double StructuralMacRatio(MacMeter meter)
     {
         meter.Begin(1);
-        foreach (var g in meter.Network.Gates)
+        for (int gate = 0; gate < meter.Network.Gates.Count; gate++)
         {
-            using var ones = Tensor.Full(new Shape(1, g.FanT.Length, g.FanH.Length, g.FanW.Length, g.Conv.InChannels), 1f);
-            using var masked = _masks.TryGetValue(g.Gate.Index, out var mask) ? ones * mask : ones.Clone();
-            meter.Record(g.Gate.Index, masked);
+            using var ones = Tensor.Full(meter.Network.GateInput(gate), 1f);
+            using var masked = _masks.TryGetValue(gate, out var mask) ? ones * mask : ones.Clone();
+            meter.Record(gate, masked);
         }
         return meter.Ratios()[0];
     }

@@ -124,8 +124,7 @@ public class BaselinePolicyTests
             noise.Span.CopyTo(p.Value.Span);
         }
         var policy = new SaliencyPolicy(predictors, 0.4);
-        var sizes = macs.Gates.Select(g => ((long)g.FanT.Length * g.FanH.Length * g.FanW.Length * g.Conv.InChannels, g.Conv.InChannels)).ToList();
-        double overhead = policy.OverheadMacs(sizes);
+        double overhead = policy.OverheadMacs(macs);
         var (_, gates, ratios) = Run(model, policy, new MacMeter(macs, overheadMacs: overhead), clips);
 
         var parameters = predictors.Parameters();
@@ -147,7 +146,13 @@ public class BaselinePolicyTests
                 }
             }
         }
-        double predictorMacs = sizes.Sum(g => g.Item1 + (double)g.Item2 * g.Item2 + g.Item1 / g.Item2 * Math.Ceiling(0.4 * g.Item2));
+        // Per gate: one add per input element for the channel means, C x C for the Linear layer, one multiply per kept element.
+        double predictorMacs = gates.Values.Sum(g =>
+        {
+            var s = g.Input.Shape;
+            double elements = (double)s[1] * s[2] * s[3] * s[4];
+            return elements + (double)s[4] * s[4] + elements / s[4] * Math.Ceiling(0.4 * s[4]);
+        });
         Assert.Equal(predictorMacs, overhead, 6);
         for (int n = 0; n < Clips[0]; n++) Assert.Equal(BruteForceRatio(model, gates, n, overhead: overhead), ratios[n], 10);
     }
