@@ -11,7 +11,6 @@ namespace NativeDance.Pruning.Dance;
 /// </summary>
 public sealed class AapObjective : ITrainingObjective
 {
-    private readonly Module _backbone;
     private readonly IGatedNetwork _network;
     private readonly AapController _controller;
     private readonly GatedForward _gated;
@@ -22,7 +21,6 @@ public sealed class AapObjective : ITrainingObjective
     public AapObjective(Module backbone, AapController controller, AapOptions options)
     {
         options.Validate();
-        _backbone = backbone;
         _controller = controller;
         _options = options;
         _gated = new GatedForward(backbone, controller, options.Masks, options.ControllerInput);
