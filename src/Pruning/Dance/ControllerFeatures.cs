@@ -31,7 +31,7 @@ public static class ControllerFeatures
 
     /// <summary>
     /// The raw features of one clip's A_1 ([T, H*W, C], <paramref name="pixels"/> = H*W) into <paramref name="features"/>
-    /// (<see cref="Count"/> values), allocating nothing. Values are read through ReLU, so a stem output whose ReLU is still
+    /// (<see cref="Count"/> values), allocating nothing up to 1024 channels. Values are read through ReLU, so a stem output whose ReLU is still
     /// pending gives the features of its rectified values (what the inference plan passes).
     /// </summary>
     /// <exception cref="ArgumentException">A length does not match the sizes.</exception>
