@@ -7,6 +7,7 @@ using NativeDance.Models.Modules;
 using NativeDance.Models.Training;
 using NativeDance.Models.Zoo;
 using NativeDance.Pruning.Ablations;
+using NativeDance.Pruning.Baselines;
 using NativeDance.Pruning.Dance;
 using NativeDance.Pruning.Methods;
 using NativeDance.Tensors.Threading;
@@ -20,7 +21,7 @@ namespace NativeDance.Cli.Demo;
 /// </summary>
 internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSettings settings, string outputDirectory, double maxLoss, CancellationToken cancel)
 {
-    private readonly DemoStages _stages = new(5);
+    private readonly DemoStages _stages = new(6);
     private readonly ProgressLine _progress = new();
 
     private string DenseCheckpoint => Path.Combine(outputDirectory, "dense", "model.safetensors");
@@ -45,6 +46,11 @@ internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSetti
         results.AvaAccuracy = _stages.Run("AVA: amplifying activation variability", () => Amplify(train, validation, test, results));
         var dance = _stages.Run("AAP: training and calibrating the controller", () => TrainController(train, validation, test, results));
         var target = dance.Calibration.First(p => p.Scale == dance.Scale).MacRatio + dance.ControllerMacRatio;
+        _stages.Run($"baselines at DANCE's validation MAC ratio {target:F3}", () =>
+        {
+            Compare(BaselineMethods.All(), train, validation, test, target, results);
+            return true;
+        });
         _stages.Run($"ablations at DANCE's validation MAC ratio {target:F3}", () =>
         {
             Compare(DanceAblations.All(GateKeepRatios.From(dance.Test), context.Request.Seed), train, validation, test, target, results);
