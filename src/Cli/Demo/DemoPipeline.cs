@@ -48,7 +48,7 @@ internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSetti
         var target = dance.Calibration.First(p => p.Scale == dance.Scale).MacRatio + dance.ControllerMacRatio;
         _stages.Run($"baselines at DANCE's validation MAC ratio {target:F3}", () =>
         {
-            Compare(BaselineMethods.All(), train, validation, test, target, results);
+            Compare([new ZeroSkippingDense(), .. BaselineMethods.All()], train, validation, test, target, results);
             return true;
         });
         _stages.Run($"ablations at DANCE's validation MAC ratio {target:F3}", () =>

@@ -81,6 +81,8 @@ internal static class DemoReport
         md.AppendLine();
         md.AppendLine("## Methods at matched MACs (test split)");
         md.AppendLine();
+        md.AppendLine("MAC ratios are METHOD.md's R(x): executed conv MACs over the dense model's, an input element costing nothing when a mask drops it or when it is exactly zero. The row \"dense, zeros skipped\" is the unpruned model in the same units: its ReLU zeros alone put it below 1.");
+        md.AppendLine();
         md.AppendLine("| method | kind | accuracy | MAC ratio | how the operating point was chosen |");
         md.AppendLine("| --- | --- | ---: | ---: | --- |");
         md.AppendLine(inv, $"| dense | dense | {r.DenseAccuracy:P2} | 1.000 | |");

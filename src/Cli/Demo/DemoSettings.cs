@@ -40,7 +40,7 @@ internal sealed record DemoSettings
     /// <summary>The quick demo: every stage runs, on little data.</summary>
     public static DemoSettings Quick { get; } = new()
     {
-        TrainClips = 320, EvalClips = 96, DenseEpochs = 2, AvaEpochs = 1, AapEpochs = 1,
-        MethodTrainClips = 160, MethodEpochs = 1, LatencyClips = 16,
+        TrainClips = 320, EvalClips = 64, DenseEpochs = 2, AvaEpochs = 1, AapEpochs = 1,
+        MethodTrainClips = 96, MethodEpochs = 1, LatencyClips = 16,
     };
 }

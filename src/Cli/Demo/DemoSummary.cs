@@ -7,6 +7,7 @@ namespace NativeDance.Cli.Demo;
 /// <summary>
 /// Writes <c>summary.json</c>: the headline figures under fixed snake_case keys (dense_acc, dance_acc, mac_reduction,
 /// bytes_reduction, cpu_speedup, baselines, wall_s) plus the ablations, latency, per-gate keep ratios and stage times.
+/// MAC ratios are R(x) of METHOD.md; dense_zero_skipping_mac_ratio is the unpruned model's R(x) (its ReLU zeros free).
 /// Written with Utf8JsonWriter, so it needs no reflection (Native AOT safe). Unmeasured figures are null.
 /// </summary>
 internal static class DemoSummary
@@ -28,6 +29,7 @@ internal static class DemoSummary
         Number(json, "cpu_speedup", r.Latency?.Speedup);
         Number(json, "dense_ms", r.Latency?.DenseMs);
         Number(json, "gated_ms", r.Latency?.GatedMs);
+        Number(json, "dense_zero_skipping_mac_ratio", r.Methods.FirstOrDefault(m => m.Kind == MethodKind.Dense)?.MacRatio);
         json.WriteNumber("calibration_scale", r.Scale);
         Methods(json, "baselines", r.Methods.Where(m => m.Kind == MethodKind.Baseline));
         Methods(json, "ablations", r.Methods.Where(m => m.Kind == MethodKind.Ablation));
