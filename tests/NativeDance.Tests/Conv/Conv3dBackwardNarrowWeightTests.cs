@@ -30,6 +30,8 @@ public class Conv3dBackwardNarrowWeightTests
         // padding beyond the kernel's reach, uneven strides, output rows longer than a group
         Conv3dGeometry.Create(1, 6, new Dims3(3, 4, 5), 8, new Dims3(1, 3, 2), new Dims3(2, 1, 3), new Dims3(2, 0, 3)),
         Conv3dGeometry.Create(1, 8, new Dims3(2, 40, 70), 40, new Dims3(1, 3, 3), padding: new Dims3(0, 1, 1)),
+        // the widest taken: 128 x 128 (R3D-18 layer2), at a small size
+        Conv3dGeometry.Create(1, 128, new Dims3(2, 3, 5), 128, Dims3.Cube(3), padding: Dims3.Cube(1)),
     ];
 
     public static TheoryData<string, int, int> Settings()
@@ -58,7 +60,7 @@ public class Conv3dBackwardNarrowWeightTests
     [Fact]
     public void WideGroupedOrWDilatedConvsAreLeftToTheGemmPath()
     {
-        Assert.False(Conv3dBackwardNarrowWeight.Applies(Conv3dGeometry.Create(1, 128, new Dims3(3, 4, 5), 128, Dims3.Cube(3), padding: Dims3.Cube(1))));
+        Assert.False(Conv3dBackwardNarrowWeight.Applies(Conv3dGeometry.Create(1, 256, new Dims3(3, 4, 5), 128, Dims3.Cube(3), padding: Dims3.Cube(1))));
         Assert.False(Conv3dBackwardNarrowWeight.Applies(Conv3dGeometry.Create(1, 8, new Dims3(3, 4, 5), 8, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 2)));
         Assert.False(Conv3dBackwardNarrowWeight.Applies(Conv3dGeometry.Create(1, 8, new Dims3(3, 4, 5), 8, Dims3.Cube(3), dilation: new Dims3(1, 1, 2))));
     }
