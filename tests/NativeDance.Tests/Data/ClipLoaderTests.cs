@@ -204,16 +204,21 @@ public class ClipLoaderTests
         var ds = new AllocationProbeDataset(64, Spec);
         using var loader = new ClipLoader(ds, new ClipLoaderOptions { BatchSize = 4, Workers = 2, DropLast = true }, Pipeline(ds));
         loader.ReadEpoch(0, cancellationToken: Token).Count();
-        long consumerBytes = 0;
-        int step = 0;
-        long mark = 0;
-        foreach (var batch in loader.ReadEpoch(1, cancellationToken: Token))
+        // Two steady epochs: a thread's first wait on a contended lock may set up its wait state once (on a busy
+        // machine that can fall inside the first measured epoch); an allocation per batch shows up in both.
+        var consumerBytes = new long[2];
+        for (int epoch = 1; epoch <= 2; epoch++)
         {
-            if (step == 2) mark = GC.GetAllocatedBytesForCurrentThread();
-            if (step == loader.StepsPerEpoch - 1) consumerBytes = GC.GetAllocatedBytesForCurrentThread() - mark;
-            step++;
+            int step = 0;
+            long mark = 0;
+            foreach (var batch in loader.ReadEpoch(epoch, cancellationToken: Token))
+            {
+                if (step == 2) mark = GC.GetAllocatedBytesForCurrentThread();
+                if (step == loader.StepsPerEpoch - 1) consumerBytes[epoch - 1] = GC.GetAllocatedBytesForCurrentThread() - mark;
+                step++;
+            }
         }
-        Assert.Equal(0, consumerBytes);
+        Assert.True(consumerBytes.Min() == 0, $"the consumer allocated {consumerBytes[0]} and {consumerBytes[1]} bytes in two steady epochs");
         Assert.Equal(0, ds.WorkerBytesAfterWarmUp);
     }
 
