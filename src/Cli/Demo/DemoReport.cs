@@ -39,7 +39,7 @@ internal static class DemoReport
 
     private static void WriteAccuracyPlot(DemoResults r, string path)
     {
-        var chart = new ScatterChart { Title = "Test accuracy vs executed conv MACs", XLabel = "executed MACs / dense MACs", YLabel = "top-1 accuracy (%)", XMin = 0, XMax = 1.05, Width = 1300, Height = 600 };
+        var chart = new ScatterChart { Title = "Test accuracy vs executed conv MACs", XLabel = "executed MACs / dense MACs", YLabel = "top-1 accuracy (%)", XMin = 0, XMax = 1.05, Width = 1600, Height = 600 };
         chart.AddSeries("dense", [1.0], [100 * r.DenseAccuracy]);
         if (r.Dance is { } dance) chart.AddSeries("DANCE", [dance.MacRatio], [100 * dance.Accuracy]);
         if (r.Calibration.Count > 0)
