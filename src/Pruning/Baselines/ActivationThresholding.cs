@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NativeDance.Models.Modules;
 using NativeDance.Pruning.Methods;
 
@@ -13,34 +12,25 @@ namespace NativeDance.Pruning.Baselines;
 /// </summary>
 /// <param name="options">Shared baseline settings.</param>
 /// <param name="l1">beta, the weight of the L1 activation penalty.</param>
-public sealed class ActivationThresholding(BaselineOptions? options = null, float l1 = 1e-3f) : IPruningMethod
+public sealed class ActivationThresholding(BaselineOptions? options = null, float l1 = 1e-3f) : BaselineMethod(options)
 {
-    private readonly BaselineOptions _options = options ?? new BaselineOptions();
+    private readonly float _l1 = l1 >= 0 ? l1 : throw new ArgumentException($"The L1 activation penalty must be non-negative, got {l1}.", nameof(l1));
 
     /// <inheritdoc />
-    public string Name => "activation thresholding (FATReLU + L1)";
+    public override string Name => "activation thresholding (FATReLU + L1)";
 
     /// <inheritdoc />
-    public MethodKind Kind => MethodKind.Baseline;
-
-    /// <inheritdoc />
-    public MethodResult Run(PruningSession session, double targetMacRatio)
+    private protected override MethodResult Run(BaselineRun run, double targetMacRatio)
     {
-        TargetRatio.Require(targetMacRatio);
-        _options.Validate();
-        if (!(l1 >= 0)) throw new ArgumentException($"The L1 activation penalty must be non-negative, got {l1}.", nameof(l1));
-        var clock = Stopwatch.StartNew();
-        var model = session.LoadDense();
-        using var tuning = new CachedBatches(session.Validation, _options.TuningClips, session.Cancellation);
-        var macs = NetworkMacs.For(model, tuning.Batches[0].Clips.Shape);
+        var (session, model, tuning, macs, clock) = run;
         var meter = new MacMeter(macs);
 
         var before = Tune(session, model, macs, meter, tuning, targetMacRatio, "dense");
-        FineTuning.Run(session, Name, model, new ThresholdPolicy(before.Thresholds, l1), _options.FineTuning);
+        FineTuning.Run(session, Name, model, new ThresholdPolicy(before.Thresholds, _l1), Options.FineTuning);
         var after = Tune(session, model, macs, meter, tuning, targetMacRatio, "fine-tuned");
         string thresholds = string.Join(", ", after.Thresholds.Select(t => t.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)));
         return BaselineSteps.Test(session, Name, model, new ThresholdPolicy(after.Thresholds), meter, clock,
-            $"quantile {after.Quantile:F3} of each layer's validation inputs (T = {thresholds}), beta {l1:G2}, validation MAC ratio {after.MacRatio:F3}");
+            $"quantile {after.Quantile:F3} of each layer's validation inputs (T = {thresholds}), beta {_l1:G2}, validation MAC ratio {after.MacRatio:F3}");
     }
 
     /// <summary>Measures the quantiles of <paramref name="model"/> and searches the global q (as 1 - q, so the ratio grows with the knob).</summary>
@@ -48,7 +38,7 @@ public sealed class ActivationThresholding(BaselineOptions? options = null, floa
         CachedBatches tuning, double target, string stage)
     {
         var quantiles = ActivationQuantiles.Measure(model, macs, tuning.Batches);
-        var best = BaselineSteps.Tune(session, _options, $"{Name} ({stage}): 1 - q", keep =>
+        var best = BaselineSteps.Tune(session, Options, $"{Name} ({stage}): 1 - q", keep =>
             PolicyEvaluation.Measure(model, new ThresholdPolicy(quantiles.Thresholds(1 - keep)), meter, tuning.Batches), target, 1e-3, 1.0);
         return (quantiles.Thresholds(1 - best.Knob), 1 - best.Knob, best.MacRatio);
     }

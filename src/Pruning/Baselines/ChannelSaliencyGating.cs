@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NativeDance.Autograd;
 using NativeDance.Models.Layers;
 using NativeDance.Models.Modules;
@@ -13,31 +12,21 @@ namespace NativeDance.Pruning.Baselines;
 /// search rho on validation clips; train predictors (AdamW) and backbone (SGD) jointly with CE + distillation from the
 /// dense model for the session's epochs; search rho again on the trained gates; evaluate on the test split.
 /// </summary>
-public sealed class ChannelSaliencyGating(BaselineOptions? options = null) : IPruningMethod
+public sealed class ChannelSaliencyGating(BaselineOptions? options = null) : BaselineMethod(options)
 {
-    private readonly BaselineOptions _options = options ?? new BaselineOptions();
+    /// <inheritdoc />
+    public override string Name => "FBS channel saliency";
 
     /// <inheritdoc />
-    public string Name => "FBS channel saliency";
-
-    /// <inheritdoc />
-    public MethodKind Kind => MethodKind.Baseline;
-
-    /// <inheritdoc />
-    public MethodResult Run(PruningSession session, double targetMacRatio)
+    private protected override MethodResult Run(BaselineRun run, double targetMacRatio)
     {
-        TargetRatio.Require(targetMacRatio);
-        _options.Validate();
-        var clock = Stopwatch.StartNew();
-        var model = session.LoadDense();
-        using var tuning = new CachedBatches(session.Validation, _options.TuningClips, session.Cancellation);
-        var macs = NetworkMacs.For(model, tuning.Batches[0].Clips.Shape);
+        var (session, model, tuning, macs, clock) = run;
         SaliencyPredictors predictors;
-        using (var train = new CachedBatches(session.Train, _options.TuningClips, session.Cancellation))
+        using (var train = new CachedBatches(session.Train, Options.TuningClips, session.Cancellation))
             predictors = new SaliencyPredictors(ChannelMeans(model, train.Batches));
 
         var before = Tune(session, model, macs, predictors, tuning, targetMacRatio, "initial predictors");
-        FineTuning.Run(session, Name, model, new SaliencyPolicy(predictors, before.Knob), _options.FineTuning, predictors.Parameters());
+        FineTuning.Run(session, Name, model, new SaliencyPolicy(predictors, before.Knob), Options.FineTuning, predictors.Parameters());
         var after = Tune(session, model, macs, predictors, tuning, targetMacRatio, "trained predictors");
         var policy = new SaliencyPolicy(predictors, after.Knob);
         double overhead = policy.OverheadMacs(macs) / macs.TotalDenseMacs;
@@ -48,7 +37,7 @@ public sealed class ChannelSaliencyGating(BaselineOptions? options = null) : IPr
     private KnobPoint Tune(PruningSession session, Module model, NetworkMacs macs, SaliencyPredictors predictors, CachedBatches tuning, double target, string stage)
     {
         double smallest = 1.0 / predictors.Channels.Max();
-        return BaselineSteps.Tune(session, _options, $"{Name} ({stage}): rho", rho =>
+        return BaselineSteps.Tune(session, Options, $"{Name} ({stage}): rho", rho =>
         {
             var policy = new SaliencyPolicy(predictors, rho);
             return PolicyEvaluation.Measure(model, policy, Meter(macs, policy), tuning.Batches);

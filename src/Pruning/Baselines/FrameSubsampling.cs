@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NativeDance.Pruning.Methods;
 
 namespace NativeDance.Pruning.Baselines;
@@ -9,29 +8,19 @@ namespace NativeDance.Pruning.Baselines;
 /// searched on validation clips (dense model) to the target MAC ratio; the model is fine-tuned with that fixed pattern
 /// for the session's epochs and evaluated on the test split.
 /// </summary>
-public sealed class FrameSubsampling(BaselineOptions? options = null) : IPruningMethod
+public sealed class FrameSubsampling(BaselineOptions? options = null) : BaselineMethod(options)
 {
-    private readonly BaselineOptions _options = options ?? new BaselineOptions();
+    /// <inheritdoc />
+    public override string Name => "uniform frame subsampling";
 
     /// <inheritdoc />
-    public string Name => "uniform frame subsampling";
-
-    /// <inheritdoc />
-    public MethodKind Kind => MethodKind.Baseline;
-
-    /// <inheritdoc />
-    public MethodResult Run(PruningSession session, double targetMacRatio)
+    private protected override MethodResult Run(BaselineRun run, double targetMacRatio)
     {
-        TargetRatio.Require(targetMacRatio);
-        _options.Validate();
-        var clock = Stopwatch.StartNew();
-        var model = session.LoadDense();
-        using var tuning = new CachedBatches(session.Validation, _options.TuningClips, session.Cancellation);
-        var macs = NetworkMacs.For(model, tuning.Batches[0].Clips.Shape);
+        var (session, model, tuning, macs, clock) = run;
         var meter = new MacMeter(macs);
         int[] frames = macs.Gates.Select(g => g.FanT.Length).ToArray();
 
-        var best = BaselineSteps.Tune(session, _options, $"{Name}: kept fraction", keep =>
+        var best = BaselineSteps.Tune(session, Options, $"{Name}: kept fraction", keep =>
         {
             using var policy = StaticMaskPolicy.Frames(KeptFrames(frames, keep));
             return PolicyEvaluation.Measure(model, policy, meter, tuning.Batches);
@@ -39,7 +28,7 @@ public sealed class FrameSubsampling(BaselineOptions? options = null) : IPruning
 
         var kept = KeptFrames(frames, best.Knob);
         using var chosen = StaticMaskPolicy.Frames(kept);
-        FineTuning.Run(session, Name, model, chosen, _options.FineTuning);
+        FineTuning.Run(session, Name, model, chosen, Options.FineTuning);
         string pattern = string.Join(", ", kept.OrderBy(p => p.Key).Select(p => $"{p.Value.Count(k => k)}/{p.Value.Length}"));
         return BaselineSteps.Test(session, Name, model, chosen, meter, clock,
             $"frames kept per gate {pattern}, validation MAC ratio {best.MacRatio:F3} before fine-tuning, {chosen.StructuralMacRatio(meter):F3} on a dense kernel");

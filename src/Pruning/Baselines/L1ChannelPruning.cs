@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NativeDance.Models.Layers;
 using NativeDance.Models.Modules;
 using NativeDance.Pruning.Methods;
@@ -12,30 +11,20 @@ namespace NativeDance.Pruning.Baselines;
 /// its input channel in the next. The kept fraction is searched on validation clips (dense model) to the target MAC
 /// ratio, then the model is fine-tuned with the mask fixed for the session's epochs and evaluated on the test split.
 /// </summary>
-public sealed class L1ChannelPruning(BaselineOptions? options = null) : IPruningMethod
+public sealed class L1ChannelPruning(BaselineOptions? options = null) : BaselineMethod(options)
 {
-    private readonly BaselineOptions _options = options ?? new BaselineOptions();
+    /// <inheritdoc />
+    public override string Name => "static L1 channels";
 
     /// <inheritdoc />
-    public string Name => "static L1 channels";
-
-    /// <inheritdoc />
-    public MethodKind Kind => MethodKind.Baseline;
-
-    /// <inheritdoc />
-    public MethodResult Run(PruningSession session, double targetMacRatio)
+    private protected override MethodResult Run(BaselineRun run, double targetMacRatio)
     {
-        TargetRatio.Require(targetMacRatio);
-        _options.Validate();
-        var clock = Stopwatch.StartNew();
-        var model = session.LoadDense();
+        var (session, model, tuning, macs, clock) = run;
         var producers = ChannelProducers.Of(model);
         var ranking = producers.ToDictionary(p => p.Key, p => FilterNorms.RankByL1(p.Value));
-        using var tuning = new CachedBatches(session.Validation, _options.TuningClips, session.Cancellation);
-        var macs = NetworkMacs.For(model, tuning.Batches[0].Clips.Shape);
         double smallest = 1.0 / ranking.Values.Max(r => r.Length);
 
-        var best = BaselineSteps.Tune(session, _options, $"{Name}: kept fraction", keep =>
+        var best = BaselineSteps.Tune(session, Options, $"{Name}: kept fraction", keep =>
         {
             var (policy, meter) = Build(macs, producers, ranking, keep);
             using (policy) return PolicyEvaluation.Measure(model, policy, meter, tuning.Batches);
@@ -44,7 +33,7 @@ public sealed class L1ChannelPruning(BaselineOptions? options = null) : IPruning
         var (chosen, chosenMeter) = Build(macs, producers, ranking, best.Knob);
         using (chosen)
         {
-            FineTuning.Run(session, Name, model, chosen, _options.FineTuning);
+            FineTuning.Run(session, Name, model, chosen, Options.FineTuning);
             return BaselineSteps.Test(session, Name, model, chosen, chosenMeter, clock,
                 $"{best.Knob:P0} of the filters kept in {producers.Count} convs (lowest L1 norms removed), validation MAC ratio {best.MacRatio:F3} before fine-tuning, {chosen.StructuralMacRatio(chosenMeter):F3} on a dense kernel");
         }
