@@ -16,8 +16,15 @@ internal readonly record struct TimingStatistics(double MedianMs, double MinMs, 
             action();
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
+        return FromSamples(samples);
+    }
+
+    /// <summary>The median and minimum of <paramref name="samples"/> (milliseconds; sorted in place).</summary>
+    public static TimingStatistics FromSamples(double[] samples)
+    {
         Array.Sort(samples);
-        double median = rounds % 2 == 1 ? samples[rounds / 2] : (samples[rounds / 2 - 1] + samples[rounds / 2]) / 2;
-        return new TimingStatistics(median, samples[0], rounds);
+        int n = samples.Length;
+        double median = n % 2 == 1 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+        return new TimingStatistics(median, samples[0], n);
     }
 }

@@ -65,9 +65,7 @@ internal static class AapCommand
             double denseTest = Evaluator.Evaluate(backbone, testLoader, spec.Classes, cancel).Accuracy;
             var test = GatedEvaluation.Measure(objective.Gated, testLoader);
             Console.WriteLine($"test: dense {denseTest:P2}, DANCE {test.Accuracy:P2} at {test.MeanMacRatio:F3} of the dense conv MACs ({1 - test.MeanMacRatio:P1} removed)");
-            Console.WriteLine($"{"gated conv",-22} {"frames",7} {"channels",9} {"features",9} {"MACs",6}");
-            foreach (var g in test.Gates)
-                Console.WriteLine($"{gated.Gates[g.Gate].ConvName,-22} {g.Frames,7:P0} {g.Channels,9:P0} {g.Features,9:P0} {g.Macs,6:P0}");
+            GateTable.Print(gated, test);
 
             string path = Path.Combine(outDir, "controller.safetensors");
             ControllerCheckpoint.Save(controller, path, spec.Architecture, chosen.Scale, b);

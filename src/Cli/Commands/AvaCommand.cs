@@ -58,14 +58,7 @@ internal static class AvaCommand
             Console.WriteLine($"{"conv",-22} {"CV2 elem",18} {"CV2 chan",18} {"CV2 frame",18}");
             foreach (var (b, a) in before.Zip(after))
                 Console.WriteLine($"{b.Conv,-22} {b.Elements,8:F3} -> {a.Elements,-7:F3} {b.Channels,8:F3} -> {a.Channels,-7:F3} {b.Frames,8:F3} -> {a.Frames,-7:F3}");
-            foreach (var (b, a) in before.Zip(after))
-            {
-                string file = Path.Combine(outDir, $"magnitudes-{b.Conv.Replace('.', '-')}.png");
-                new HistogramChart { Title = $"|x| entering {b.Conv}", XLabel = "activation magnitude", YLabel = "share of activations", LogY = true, Normalize = true, Bins = 60 }
-                    .AddSeries("before AVA", b.Magnitudes.Select(v => (double)v).ToArray())
-                    .AddSeries("after AVA", a.Magnitudes.Select(v => (double)v).ToArray())
-                    .SavePng(file);
-            }
+            VariabilityHistograms.Save(before, after, outDir);
             Console.WriteLine($"model: {Path.Combine(outDir, "model.safetensors")}; histograms in {outDir}");
         })));
         return command;

@@ -53,9 +53,7 @@ internal static class EvalCommand
         var gated = new GatedForward(model, controller) { Scale = scale ?? calibrated };
         var e = GatedEvaluation.Measure(gated, loader);
         Console.WriteLine($"DANCE (scale {gated.Scale:F2}): top-1 {e.Accuracy:P2} at {e.MeanMacRatio:F3} of the dense conv MACs ({1 - e.MeanMacRatio:P1} removed)");
-        Console.WriteLine($"{"gated conv",-22} {"frames",7} {"channels",9} {"features",9} {"MACs",6}");
-        foreach (var g in e.Gates)
-            Console.WriteLine($"{network.Gates[g.Gate].ConvName,-22} {g.Frames,7:P0} {g.Channels,9:P0} {g.Features,9:P0} {g.Macs,6:P0}");
+        GateTable.Print(network, e);
     }
 
     private static void PrintConfusion(int[,] confusion, IReadOnlyList<string> names)

@@ -15,7 +15,7 @@ internal static class DemoReport
 
     public static void Write(DemoResults r, string folder)
     {
-        var histograms = WriteHistograms(r, folder);
+        var histograms = VariabilityHistograms.Save(r.VariabilityBefore, r.VariabilityAfter, folder);
         WriteAccuracyPlot(r, Path.Combine(folder, AccuracyPlot));
         if (r.DanceTest is { } test)
         {
@@ -46,21 +46,6 @@ internal static class DemoReport
             chart.AddSeries("DANCE scale sweep (validation)", r.Calibration.Select(p => p.MacRatio).ToList(), r.Calibration.Select(p => 100 * p.Accuracy).ToList(), connect: true);
         foreach (var m in r.Methods) chart.AddSeries(m.Name, [m.MacRatio], [100 * m.Accuracy]);
         chart.SavePng(path);
-    }
-
-    private static List<string> WriteHistograms(DemoResults r, string folder)
-    {
-        var files = new List<string>();
-        foreach (var (before, after) in r.VariabilityBefore.Zip(r.VariabilityAfter))
-        {
-            string file = $"magnitudes-{before.Conv.Replace('.', '-')}.png";
-            new HistogramChart { Title = $"|x| entering {before.Conv}", XLabel = "activation magnitude", YLabel = "share of activations", LogY = true, Normalize = true, Bins = 60 }
-                .AddSeries("before AVA", before.Magnitudes.Select(v => (double)v).ToList())
-                .AddSeries("after AVA", after.Magnitudes.Select(v => (double)v).ToList())
-                .SavePng(Path.Combine(folder, file));
-            files.Add(file);
-        }
-        return files;
     }
 
     private static string Markdown(DemoResults r, IReadOnlyList<string> histograms)

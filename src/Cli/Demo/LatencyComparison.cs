@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NativeDance.Cli.Benchmarks;
 using NativeDance.Data.Loading;
 using NativeDance.Models.Modules;
 using NativeDance.Pruning.Dance;
@@ -49,7 +50,8 @@ internal static class LatencyComparison
             denseTimes.Add(d);
             gatedTimes.Add(g);
         }
-        return new LatencyResult(Median(denseTimes), Median(gatedTimes), (double)gatedBytes / denseBytes, count);
+        return new LatencyResult(TimingStatistics.FromSamples([.. denseTimes]).MedianMs, TimingStatistics.FromSamples([.. gatedTimes]).MedianMs,
+            (double)gatedBytes / denseBytes, count);
     }
 
     private static double Time(InferencePlan plan, ReadOnlySpan<float> clip, Span<float> logits)
@@ -71,12 +73,5 @@ internal static class LatencyComparison
         }
         if (values.Count == 0) throw new ArgumentException("The test split has no clips to time.");
         return values.ToArray();
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        int n = values.Count;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 }

@@ -1,6 +1,7 @@
 using NativeDance.Autograd;
 using NativeDance.Models.Layers;
 using NativeDance.Pruning.Methods;
+using NativeDance.Tensors;
 
 namespace NativeDance.Pruning.Baselines;
 
@@ -23,10 +24,9 @@ public sealed class ZeroSkippingDense : IPruningMethod
     {
         ArgumentNullException.ThrowIfNull(session);
         var model = session.LoadDense();
-        var test = LabeledBatch.Stream(session.Test, session.Cancellation);
-        using var first = new CachedBatches(session.Test, 1, session.Cancellation);
-        var meter = new MacMeter(NetworkMacs.For(model, first.Batches[0].Clips.Shape));
-        var evaluation = PolicyEvaluation.Measure(model, new PassThrough(), meter, test);
+        var clip = session.Test.ClipSpec;
+        var meter = new MacMeter(NetworkMacs.For(model, new Shape(1, clip.Frames, clip.Height, clip.Width, clip.Channels)));
+        var evaluation = PolicyEvaluation.Measure(model, new PassThrough(), meter, LabeledBatch.Stream(session.Test, session.Cancellation));
         return new MethodResult(Name, Kind, evaluation.Accuracy, evaluation.MeanMacRatio,
             Note: "no pruning: the share of MACs whose input is non-zero, counted as R(x) counts them");
     }
