@@ -11,7 +11,7 @@ internal static class DemoCommand
     {
         var run = new RunOptions();
         var quick = new Option<bool>("--quick") { Description = "Every stage on little data, in under a minute (for CI); accuracy is not meaningful" };
-        var budget = new Option<float>("--budget") { Description = "MAC budget B the controller is trained for, in (0, 1]", DefaultValueFactory = _ => 0.35f };
+        var budget = new Option<float>("--budget") { Description = "MAC budget B the controller is trained for, in (0, 1]", DefaultValueFactory = _ => (float)DemoPipeline.DefaultBudget };
         var maxLoss = new Option<float>("--max-loss") { Description = "Calibration: accuracy loss allowed on the validation split, in points", DefaultValueFactory = _ => 0.5f };
         var output = new Option<string>("--out") { Description = "Report folder (checkpoints go in subfolders)", DefaultValueFactory = _ => "runs/demo" };
         var command = new Command("demo", "Train a dense model, apply DANCE (AVA + AAP), compare with baselines and ablations, time dense vs gated inference and write a report.");
