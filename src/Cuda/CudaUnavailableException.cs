@@ -1,0 +1,13 @@
+namespace NativeDance.Cuda;
+
+/// <summary>
+/// The GPU path was asked for where it cannot run: no NVIDIA driver, no device, a driver too old for the PTX this
+/// library ships, or no NVML. The message is one actionable line; the CPU backend is unaffected.
+/// </summary>
+public sealed class CudaUnavailableException : Exception
+{
+    /// <summary>Creates the exception with its one-line <paramref name="message"/>.</summary>
+    public CudaUnavailableException(string message) : base(message)
+    {
+    }
+}

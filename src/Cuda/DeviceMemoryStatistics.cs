@@ -1,0 +1,11 @@
+namespace NativeDance.Cuda;
+
+/// <summary>A snapshot of a device's caching allocator.</summary>
+/// <param name="BytesInUse">Bytes of the blocks held by live buffers (bucket sizes, so at least what was asked for).</param>
+/// <param name="BytesCached">Bytes of freed blocks kept for reuse; <see cref="CudaDevice.TrimCache"/> returns them to the driver.</param>
+/// <param name="PeakBytesInUse">The largest <paramref name="BytesInUse"/> seen.</param>
+/// <param name="BuffersInUse">Live blocks.</param>
+/// <param name="BlocksCached">Cached blocks.</param>
+/// <param name="DriverAllocations">Blocks obtained from the driver so far (constant in a steady state that reuses the cache).</param>
+public readonly record struct DeviceMemoryStatistics(
+    long BytesInUse, long BytesCached, long PeakBytesInUse, int BuffersInUse, int BlocksCached, long DriverAllocations);
