@@ -165,6 +165,14 @@ public sealed class CudaDevice : IDisposable
         }
     }
 
+    /// <summary>Compiles every embedded module now, so the first inference does not pay for the JIT (about 100 ms per
+    /// module the first time on a machine; the driver's disk cache, CUDA_CACHE_PATH, makes later processes fast).</summary>
+    /// <exception cref="CudaException">A module failed to compile; the message holds the JIT logs.</exception>
+    public void LoadAllModules()
+    {
+        foreach (string name in PtxSources.Modules) Module(name);
+    }
+
     /// <summary>JIT-compiles <paramref name="ptx"/> into a module the caller owns (tests, experiments).</summary>
     /// <param name="name">A name for messages.</param>
     /// <param name="ptx">The PTX text.</param>

@@ -12,7 +12,7 @@ namespace NativeDance.Cuda;
 public sealed class CudaException : Exception
 {
     internal CudaException(CudaResult result, string call, string? detail = null)
-        : this(result, CudaErrorText.Describe(result), call, detail)
+        : this(result, CudaErrorText.Describe(result), call, detail ?? LaunchDescription.KernelFaultHint(result, CudaDebug.SynchronizeAfterEachLaunch))
     {
     }
 

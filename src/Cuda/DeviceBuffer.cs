@@ -102,6 +102,21 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable where T : unmanaged
         GC.KeepAlive(this);
     }
 
+    /// <summary>Enqueues a copy of all <see cref="Length"/> elements to the start of <paramref name="destination"/> on
+    /// <paramref name="stream"/> (device to device; both buffers on the stream's device).</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than this buffer.</exception>
+    public void CopyToAsync(DeviceBuffer<T> destination, CudaStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(stream);
+        ulong target = destination.ElementAddress(0, Length, nameof(destination));
+        if (Length == 0) return;
+        allocation.Context.Bind();
+        CudaCheck.Ok(cuMemcpyDtoDAsync_v2(target, Address, Bytes(Length), stream.Native));
+        GC.KeepAlive(this);
+        GC.KeepAlive(destination);
+    }
+
     /// <summary>Sets every byte of the buffer to <paramref name="value"/> (0 clears it), waiting until done.</summary>
     public void FillBytes(byte value = 0)
     {

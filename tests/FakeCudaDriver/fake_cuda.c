@@ -169,6 +169,14 @@ CUresult cuMemcpyDtoH_v2(void *target, uint64_t source, size_t bytes)
 CUresult cuMemcpyHtoDAsync_v2(uint64_t target, const void *source, size_t bytes, void *stream) { return cuMemcpyHtoD_v2(target, source, bytes); }
 CUresult cuMemcpyDtoHAsync_v2(void *target, uint64_t source, size_t bytes, void *stream) { return cuMemcpyDtoH_v2(target, source, bytes); }
 
+CUresult cuMemcpyDtoDAsync_v2(uint64_t target, uint64_t source, size_t bytes, void *stream)
+{
+    REQUIRE_CONTEXT();
+    if (!inside(target, bytes) || !inside(source, bytes)) return INVALID_VALUE;
+    memmove((void *)target, (const void *)source, bytes);
+    return SUCCESS;
+}
+
 CUresult cuMemsetD8_v2(uint64_t target, unsigned char value, size_t count)
 {
     REQUIRE_CONTEXT();

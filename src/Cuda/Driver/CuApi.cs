@@ -41,6 +41,7 @@ internal static unsafe partial class CuApi
     [LibraryImport(Lib)] public static partial CudaResult cuMemcpyDtoH_v2(void* destination, ulong source, nuint bytes);
     [LibraryImport(Lib)] public static partial CudaResult cuMemcpyHtoDAsync_v2(ulong destination, void* source, nuint bytes, nint stream);
     [LibraryImport(Lib)] public static partial CudaResult cuMemcpyDtoHAsync_v2(void* destination, ulong source, nuint bytes, nint stream);
+    [LibraryImport(Lib)] public static partial CudaResult cuMemcpyDtoDAsync_v2(ulong destination, ulong source, nuint bytes, nint stream);
     [LibraryImport(Lib)] public static partial CudaResult cuMemsetD8_v2(ulong destination, byte value, nuint count);
     [LibraryImport(Lib)] public static partial CudaResult cuMemsetD8Async(ulong destination, byte value, nuint count, nint stream);
 

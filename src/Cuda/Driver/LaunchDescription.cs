@@ -10,5 +10,19 @@ internal static class LaunchDescription
 
     /// <summary>The call text of the synchronisation after a launch in debug mode, which surfaces the kernel's own faults.</summary>
     public static string SynchronizedLaunch(string kernel, string module, LaunchShape shape) =>
-        $"kernel '{kernel}' of module '{module}' (grid {shape.Grid}, block {shape.Block}), synchronised after its launch by {CudaDebug.SyncVariable}=1,";
+        $"kernel '{kernel}' of module '{module}' (grid {shape.Grid}, block {shape.Block}), checked by the synchronisation after each launch " +
+        $"(CudaDebug.SynchronizeAfterEachLaunch, {CudaDebug.SyncVariable}=1),";
+
+    /// <summary>
+    /// For the codes of a kernel fault, which the driver reports at whatever call comes next: how to find the kernel.
+    /// Null for other codes, and when every launch is already synchronised (<paramref name="synchronizingLaunches"/>).
+    /// </summary>
+    public static string? KernelFaultHint(CudaResult result, bool synchronizingLaunches) => result switch
+    {
+        _ when synchronizingLaunches => null,
+        CudaResult.IllegalAddress or CudaResult.MisalignedAddress or CudaResult.IllegalInstruction or CudaResult.LaunchFailed
+            or CudaResult.Assert or CudaResult.LaunchTimeout =>
+            $"A kernel launched earlier faulted; run with {CudaDebug.SyncVariable}=1 to have the exception name it.",
+        _ => null,
+    };
 }

@@ -71,5 +71,20 @@ public class CudaExceptionTests
         Assert.Contains("NATIVEDANCE_CUDA_SYNC=1", synced);
     }
 
+    [Theory]
+    [InlineData(CudaResult.IllegalAddress, true)]
+    [InlineData(CudaResult.LaunchFailed, true)]
+    [InlineData(CudaResult.MisalignedAddress, true)]
+    [InlineData(CudaResult.OutOfMemory, false)]
+    [InlineData(CudaResult.InvalidValue, false)]
+    public void KernelFaultsPointAtTheDebugSyncMode(CudaResult result, bool hinted)
+    {
+        string? hint = LaunchDescription.KernelFaultHint(result, synchronizingLaunches: false);
+        Assert.Equal(hinted, hint?.Contains("NATIVEDANCE_CUDA_SYNC=1", StringComparison.Ordinal) ?? false);
+        Assert.Null(LaunchDescription.KernelFaultHint(result, synchronizingLaunches: true));
+        var e = new CudaException(result, CudaErrorText.Fallback(result), "cuMemcpyDtoH_v2(host, from, bytes)", hint);
+        Assert.Equal(hinted, e.Message.EndsWith("to have the exception name it.", StringComparison.Ordinal));
+    }
+
     private static CudaResult Driver(CudaResult result) => result;
 }

@@ -148,6 +148,7 @@ public class GpuKernelTests(GpuFixture gpu)
     {
         var device = gpu.Sm80Device;
         Assert.SkipWhen(PtxSources.Modules.Count == 0, "no PTX module is embedded yet");
+        device.LoadAllModules();
         foreach (string name in PtxSources.Modules)
         {
             var module = device.Module(name);

@@ -93,6 +93,25 @@ public class GpuMemoryTests(GpuFixture gpu)
     }
 
     [Fact]
+    public void DeviceToDeviceCopyFillsTheDestinationsStart()
+    {
+        var device = gpu.Device;
+        var data = RandomFloats(1000, seed: 5);
+        using var source = device.Allocate<float>(data.Length);
+        using var target = device.Allocate<float>(data.Length + 3);
+        using var stream = device.CreateStream();
+        source.CopyFrom(data);
+        target.FillBytes();
+        source.CopyToAsync(target, stream);
+        stream.Synchronize();
+        var back = new float[target.Length];
+        target.CopyTo(back);
+        Assert.Equal(data, back[..data.Length]);
+        Assert.Equal(new float[3], back[data.Length..]);
+        Assert.Throws<ArgumentException>(() => target.CopyToAsync(source, stream));
+    }
+
+    [Fact]
     public void FreedBlocksAreReusedAndTrimReturnsThem()
     {
         var device = gpu.Device;
