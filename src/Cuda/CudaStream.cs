@@ -66,6 +66,7 @@ public sealed class CudaStream : IDisposable
             throw new CudaException(result, LaunchDescription.Launch(function.Name, function.Module.Name, shape));
         if (CudaDebug.SynchronizeAfterEachLaunch)
         {
+            handle.Context.Bind();
             result = cuStreamSynchronize(stream);
             if (result != CudaResult.Success)
                 throw new CudaException(result, LaunchDescription.SynchronizedLaunch(function.Name, function.Module.Name, shape));

@@ -2,7 +2,9 @@
  * A fake CUDA driver (libcuda.so.1) for testing NativeDance's binding where no GPU exists.
  * One device ("Fake GPU", compute 9.0). Device memory is host memory, tracked so copies out of bounds and
  * bad frees fail. Every call that needs a context fails with CUDA_ERROR_INVALID_CONTEXT unless the retained
- * primary context is current on the calling thread, which is what catches a missing bind on a pooled thread.
+ * primary context was made current on the calling thread just before it: the fake forgets the binding after each
+ * such call, as if other code had switched contexts in between, so any call not preceded by its own bind fails
+ * (the binding's rule: bind before every call, since pooled threads and other CUDA users share threads).
  * cuLaunchKernel runs the tests' saxpy kernel (y[i] = a * x[i] + y[i]) on the host from the argument buffer
  * passed through `extra`. At exit it prints one line: "fake-cuda: clean", or what leaked.
  * FAKE_CUDA_VERSION overrides the reported driver version (default 12040).
@@ -32,6 +34,7 @@ static struct { uint64_t address; size_t bytes; } allocations[MAX_ALLOCATIONS];
             fprintf(stderr, "fake-cuda: %s called without a bound context\n", __func__); \
             return INVALID_CONTEXT;                                                    \
         }                                                                              \
+        current_context = NULL;                                                        \
     } while (0)
 
 __attribute__((destructor)) static void report(void)
