@@ -6,7 +6,9 @@
  * such call, as if other code had switched contexts in between, so any call not preceded by its own bind fails
  * (the binding's rule: bind before every call, since pooled threads and other CUDA users share threads).
  * cuLaunchKernel runs the tests' saxpy kernel (y[i] = a * x[i] + y[i]) on the host from the argument buffer
- * passed through `extra`. At exit it prints one line: "fake-cuda: clean", or what leaked.
+ * passed through `extra`. A launch whose x or y range lies outside the allocations "faults" asynchronously: the launch
+ * succeeds and the next synchronising call returns CUDA_ERROR_ILLEGAL_ADDRESS, once (a real GPU's context would
+ * stay unusable; the fake recovers so later tests still run). At exit it prints one line: "fake-cuda: clean", or what leaked.
  * FAKE_CUDA_VERSION overrides the reported driver version (default 12040).
  */
 #include <math.h>
@@ -26,6 +28,15 @@ static int primary_references;
 static __thread void *current_context;
 static long live_device, live_host, live_streams, live_events, live_modules, unbound_calls;
 static struct { uint64_t address; size_t bytes; } allocations[MAX_ALLOCATIONS];
+static CUresult pending_fault;
+
+/* The asynchronous fault of an earlier launch, reported by the next synchronising call and then cleared. */
+static CUresult take_fault(void)
+{
+    CUresult fault = pending_fault;
+    pending_fault = SUCCESS;
+    return fault;
+}
 
 #define REQUIRE_CONTEXT()                                                              \
     do {                                                                               \
@@ -110,7 +121,7 @@ CUresult cuDevicePrimaryCtxRelease_v2(int device)
 }
 
 CUresult cuCtxSetCurrent(void *context) { current_context = context; return SUCCESS; }
-CUresult cuCtxSynchronize(void) { REQUIRE_CONTEXT(); return SUCCESS; }
+CUresult cuCtxSynchronize(void) { REQUIRE_CONTEXT(); return take_fault(); }
 
 CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total_bytes)
 {
@@ -253,14 +264,17 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, u
     memcpy(&a, args + 20, 4);
     unsigned long long threads = (unsigned long long)gx * bx;
     if (threads < n) n = (unsigned)threads;
-    if (n && (!inside(x, 4ULL * n) || !inside(y, 4ULL * n))) return ILLEGAL_ADDRESS;
+    if (n && (!inside(x, 4ULL * n) || !inside(y, 4ULL * n))) {
+        pending_fault = ILLEGAL_ADDRESS;
+        return SUCCESS;
+    }
     for (unsigned i = 0; i < n; i++) ((float *)y)[i] = fmaf(a, ((const float *)x)[i], ((float *)y)[i]);
     return SUCCESS;
 }
 
 CUresult cuStreamCreate(void **stream, unsigned flags) { REQUIRE_CONTEXT(); *stream = malloc(1); live_streams++; return SUCCESS; }
 CUresult cuStreamDestroy_v2(void *stream) { REQUIRE_CONTEXT(); free(stream); live_streams--; return SUCCESS; }
-CUresult cuStreamSynchronize(void *stream) { REQUIRE_CONTEXT(); return SUCCESS; }
+CUresult cuStreamSynchronize(void *stream) { REQUIRE_CONTEXT(); return take_fault(); }
 CUresult cuStreamQuery(void *stream) { REQUIRE_CONTEXT(); return SUCCESS; }
 
 /* Events hold a fake timestamp that advances by 0.25 ms per record. */
@@ -275,7 +289,7 @@ CUresult cuEventRecord(void *event, void *stream)
     return SUCCESS;
 }
 
-CUresult cuEventSynchronize(void *event) { REQUIRE_CONTEXT(); return SUCCESS; }
+CUresult cuEventSynchronize(void *event) { REQUIRE_CONTEXT(); return take_fault(); }
 
 CUresult cuEventElapsedTime(float *milliseconds, void *start, void *end)
 {

@@ -128,6 +128,37 @@ public class GpuKernelTests(GpuFixture gpu)
     }
 
     [Fact]
+    public void DebugSyncModeNamesTheKernelThatFaulted()
+    {
+        var device = gpu.Sm80Device;
+        Assert.SkipUnless(device.Name == "Fake GPU",
+            "a real kernel fault leaves the context unusable for every later test in this process: check it in a process of its own");
+        using var module = device.LoadModule("saxpy-test", SaxpyKernel.Ptx);
+        using var small = device.Allocate<float>(16);
+        using var stream = device.CreateStream();
+        var saxpy = module.Function(SaxpyKernel.Entry);
+        var outOfBounds = new SaxpyKernel.Args(small.Address, small.Address, 1 << 20, 1f);
+
+        stream.Launch(saxpy, SaxpyKernel.Shape(1 << 20), outOfBounds);
+        var late = Assert.Throws<CudaException>(stream.Synchronize);
+        Assert.Equal(CudaResult.IllegalAddress, late.Result);
+        Assert.Contains("NATIVEDANCE_CUDA_SYNC=1", late.Message);
+
+        bool saved = CudaDebug.SynchronizeAfterEachLaunch;
+        CudaDebug.SynchronizeAfterEachLaunch = true;
+        try
+        {
+            var named = Assert.Throws<CudaException>(() => stream.Launch(saxpy, SaxpyKernel.Shape(1 << 20), outOfBounds));
+            Assert.Equal(CudaResult.IllegalAddress, named.Result);
+            Assert.StartsWith("kernel 'saxpy' of module 'saxpy-test'", named.Call);
+        }
+        finally
+        {
+            CudaDebug.SynchronizeAfterEachLaunch = saved;
+        }
+    }
+
+    [Fact]
     public void RefusedLaunchNamesTheKernel()
     {
         var device = gpu.Sm80Device;
