@@ -52,13 +52,20 @@ public sealed class CudaFunction
     /// <inheritdoc />
     public override string ToString() => $"kernel '{Name}' of module '{Module.Name}'";
 
-    internal nint Native => function;
+    internal nint Native
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Module.IsUnloaded, Module);
+            return function;
+        }
+    }
 
     private unsafe int Attribute(FunctionAttribute attribute)
     {
         int value;
         Module.Context.Bind();
-        CudaCheck.Ok(cuFuncGetAttribute(&value, attribute, function), $"cuFuncGetAttribute({this}, {attribute})");
+        CudaCheck.Ok(cuFuncGetAttribute(&value, attribute, Native), $"cuFuncGetAttribute({this}, {attribute})");
         return value;
     }
 }

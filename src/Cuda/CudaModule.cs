@@ -68,6 +68,8 @@ public sealed class CudaModule : IDisposable
 
     internal PrimaryContext Context => handle.Context;
 
+    internal bool IsUnloaded => handle.IsClosed;
+
     internal static CudaModule Load(CudaDevice device, string name, string ptx, bool ownedByDevice)
     {
         var handle = new LoadedModuleHandle(device.Context);

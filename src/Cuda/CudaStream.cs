@@ -44,12 +44,12 @@ public sealed class CudaStream : IDisposable
     /// ulong for pointers (<see cref="DeviceBuffer{T}.Address"/>). Neither boxes, allocates nor waits, unless
     /// <see cref="CudaDebug.SynchronizeAfterEachLaunch"/> is on.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="function"/> belongs to another device.</exception>
+    /// <exception cref="ArgumentException"><paramref name="function"/> was loaded on another GPU.</exception>
     /// <exception cref="CudaException">The driver refused the launch (or, in debug mode, the kernel faulted); names the kernel.</exception>
     public unsafe void Launch<TArgs>(CudaFunction function, LaunchShape shape, in TArgs args) where TArgs : unmanaged
     {
         ArgumentNullException.ThrowIfNull(function);
-        if (function.Module.Device != Device)
+        if (function.Module.Context.Device != handle.Context.Device)
             throw new ArgumentException($"{function} was loaded on {function.Module.Device}, not on this stream's {Device}.", nameof(function));
         nint stream = Native;
         nuint size;
@@ -72,6 +72,7 @@ public sealed class CudaStream : IDisposable
                 throw new CudaException(result, LaunchDescription.SynchronizedLaunch(function.Name, function.Module.Name, shape));
         }
         GC.KeepAlive(this);
+        GC.KeepAlive(function);
     }
 
     /// <summary>Waits until everything enqueued so far has finished.</summary>

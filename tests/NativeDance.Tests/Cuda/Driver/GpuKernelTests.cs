@@ -43,6 +43,11 @@ public class GpuKernelTests(GpuFixture gpu)
         var missing = Assert.Throws<CudaException>(() => module.Function("no_such_kernel"));
         Assert.Equal(CudaResult.NotFound, missing.Result);
         Assert.Contains("no_such_kernel", missing.Message);
+
+        module.Dispose();
+        using var stream = device.CreateStream();
+        Assert.Throws<ObjectDisposedException>(() => stream.Launch(saxpy, SaxpyKernel.Shape(1), new SaxpyKernel.Args(0, 0, 0, 0f)));
+        Assert.Throws<ObjectDisposedException>(() => module.Function(SaxpyKernel.Entry));
     }
 
     [Fact]
