@@ -33,7 +33,8 @@ public sealed class CudaModule : IDisposable
     /// <summary>The module's name (the embedded module's name, or the name given with the PTX text).</summary>
     public string Name { get; }
 
-    /// <summary>What the JIT reported while compiling (registers, shared memory and spills per kernel).</summary>
+    /// <summary>What the JIT reported while compiling (registers, shared memory and spills per kernel); empty when the
+    /// driver took the compiled module from its disk cache instead of compiling.</summary>
     public string JitInfoLog { get; }
 
     /// <summary>The kernel entry <paramref name="entry"/> (<c>.visible .entry</c> name), looked up once and cached.</summary>

@@ -39,7 +39,6 @@ public class GpuKernelTests(GpuFixture gpu)
         Assert.Equal(0, saxpy.StaticSharedBytes);
         Assert.Equal(0, saxpy.LocalBytes);
         Assert.True(saxpy.MaxThreadsPerBlock >= 256);
-        Assert.Contains(SaxpyKernel.Entry, module.JitInfoLog);
         var missing = Assert.Throws<CudaException>(() => module.Function("no_such_kernel"));
         Assert.Equal(CudaResult.NotFound, missing.Result);
         Assert.Contains("no_such_kernel", missing.Message);
