@@ -4,6 +4,9 @@ namespace NativeDance.Cuda;
 /// Debug switches of the GPU path. Kernel faults are asynchronous: without synchronisation they surface at some later
 /// driver call, far from the kernel that caused them.
 /// </summary>
+/// <example><code>
+/// CudaDebug.SynchronizeAfterEachLaunch = true; // or run with NATIVEDANCE_CUDA_SYNC=1
+/// </code></example>
 public static class CudaDebug
 {
     /// <summary>The environment variable that turns <see cref="SynchronizeAfterEachLaunch"/> on at start-up when set to 1.</summary>

@@ -5,6 +5,11 @@ namespace NativeDance.Cuda;
 
 /// <summary>A kernel entry of a <see cref="CudaModule"/>, with the resource use the JIT gave it. Launch it with
 /// <see cref="CudaStream.Launch{TArgs}"/>.</summary>
+/// <example><code>
+/// var conv = device.Module("conv3d_forward").Function("conv3d_fwd_128x64");
+/// conv.SetMaxDynamicSharedBytes(96 * 1024);
+/// Console.WriteLine($"{conv}: {conv.Registers} registers, {conv.LocalBytes} B local");
+/// </code></example>
 public sealed class CudaFunction
 {
     private readonly nint function;

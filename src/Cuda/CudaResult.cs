@@ -4,6 +4,9 @@ namespace NativeDance.Cuda;
 /// A CUDA driver API status code (<c>CUresult</c>). The named members are the codes this library reacts to or
 /// describes without a driver; any other driver code is carried as its number.
 /// </summary>
+/// <example><code>
+/// catch (CudaException e) when (e.Result == CudaResult.InvalidPtx) { Console.Error.WriteLine(e.Detail); }
+/// </code></example>
 public enum CudaResult
 {
     /// <summary>CUDA_SUCCESS: the call succeeded.</summary>

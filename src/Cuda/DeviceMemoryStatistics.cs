@@ -7,5 +7,10 @@ namespace NativeDance.Cuda;
 /// <param name="BuffersInUse">Live blocks.</param>
 /// <param name="BlocksCached">Cached blocks.</param>
 /// <param name="DriverAllocations">Blocks obtained from the driver so far (constant in a steady state that reuses the cache).</param>
+/// <example><code>
+/// long before = device.MemoryStatistics.DriverAllocations;
+/// for (int i = 0; i &lt; 1000; i++) RunClip();
+/// bool steady = device.MemoryStatistics.DriverAllocations == before;
+/// </code></example>
 public readonly record struct DeviceMemoryStatistics(
     long BytesInUse, long BytesCached, long PeakBytesInUse, int BuffersInUse, int BlocksCached, long DriverAllocations);

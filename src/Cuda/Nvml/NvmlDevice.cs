@@ -4,6 +4,10 @@ using static NativeDance.Cuda.Nvml.NvmlApi;
 namespace NativeDance.Cuda.Nvml;
 
 /// <summary>One GPU as NVML sees it: its live power draw and its total-energy counter. Valid while its session is open.</summary>
+/// <example><code>
+/// using var nvml = NvmlSession.Open();
+/// Console.WriteLine($"{nvml.Device(0).Name}: {nvml.Device(0).ReadPowerMilliwatts() / 1000.0:F1} W");
+/// </code></example>
 public sealed class NvmlDevice
 {
     private readonly NvmlSession session;

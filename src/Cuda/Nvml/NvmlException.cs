@@ -5,6 +5,9 @@ using NativeDance.Cuda.Driver;
 namespace NativeDance.Cuda.Nvml;
 
 /// <summary>An NVML call failed: carries the <c>nvmlReturn_t</c>, NVML's description of it and the failing call.</summary>
+/// <example><code>
+/// try { meter.Start(); } catch (NvmlException e) when (e.Code == 3) { Console.WriteLine("no energy counter on this GPU"); }
+/// </code></example>
 public sealed class NvmlException : Exception
 {
     internal NvmlException(int code, string description, string call)
