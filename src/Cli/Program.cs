@@ -10,5 +10,6 @@ var root = new RootCommand("NativeDance: input-aware dynamic pruning of 3D CNNs 
     AvaCommand.Create(),
     AapCommand.Create(),
     BenchCommand.Create(),
+    GpuCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
