@@ -1,3 +1,4 @@
+using System.Numerics;
 using NativeDance.Tensors.Conv;
 
 namespace NativeDance.Cuda.Kernels.Conv;
@@ -23,11 +24,6 @@ internal sealed class Conv3dLaunchPlan
     public const string ReduceEntry = "conv3d_splitk_reduce";
 
     private const int ReduceThreads = 256;
-
-    // Blocks per SM Choose aims for: a 256-thread 64x64 block needs company to hide its global-load latency, and a 64-thread
-    // 32x32 block more of it (an SM holds 2048 threads), so fewer than these leave SMs idle or stalled.
-    private const int LargeBlocksPerSm = 2;
-    private const int SmallBlocksPerSm = 6;
 
     // A split keeps at least this many K steps, so writing and re-reading its M x Cout partial sums stays small next to
     // its multiply-adds (a step is Rows x Columns x ChannelsPerStep of them).
@@ -76,11 +72,12 @@ internal sealed class Conv3dLaunchPlan
     public long WorkspaceBytes { get; }
 
     /// <summary>
-    /// The plan for a convolution on a GPU with <paramref name="multiprocessors"/> SMs. Large tiles when they alone give
-    /// every SM <see cref="LargeBlocksPerSm"/> blocks (most reuse per staged element); otherwise small tiles, and when even
-    /// those cannot give every SM <see cref="SmallBlocksPerSm"/> blocks (late layers at batch 1: few positions, long K),
-    /// split K as far as needed while each split keeps <see cref="MinStepsPerSplit"/> steps. A masked plan splits by the
-    /// dense K (the kept counts live on the device).
+    /// The plan for a convolution on a GPU with <paramref name="multiprocessors"/> SMs: the largest tile whose columns are
+    /// not mostly padding (at most Cout rounded up to a power of two) and whose grid alone gives every SM the blocks it
+    /// needs (<see cref="Conv3dTile.BlocksPerMultiprocessor"/>): larger tiles do more multiply-adds per staged element. When
+    /// even <see cref="Conv3dTile.Small"/> tiles are too few (late layers at batch 1: few positions, long K), K is split as
+    /// far as needed while each split keeps <see cref="MinStepsPerSplit"/> steps. A masked plan is chosen by the dense K
+    /// (the kept counts live on the device).
     /// </summary>
     /// <exception cref="ArgumentException">The geometry is not supported (see <see cref="Create"/>) or <paramref name="multiprocessors"/> is not positive.</exception>
     public static Conv3dLaunchPlan Choose(in Conv3dGeometry g, int multiprocessors, bool masked)
@@ -89,13 +86,18 @@ internal sealed class Conv3dLaunchPlan
             throw new ArgumentException($"The GPU must have at least one multiprocessor, got {multiprocessors}.", nameof(multiprocessors));
         RequireSupported(g, masked);
         long rows = (long)g.Batch * g.Output.Volume;
-        if (Tiles(rows, g.OutChannels, Conv3dTile.Large) >= (long)LargeBlocksPerSm * multiprocessors)
-            return Create(g, Conv3dTile.Large, 1, masked);
-        long tiles = Tiles(rows, g.OutChannels, Conv3dTile.Small);
-        long wanted = (long)SmallBlocksPerSm * multiprocessors;
-        long bySteps = Steps(g, Conv3dTile.Small) / MinStepsPerSplit;
+        int widest = (int)Math.Max(Conv3dTile.Small.Columns, BitOperations.RoundUpToPowerOf2((uint)g.OutChannels));
+        foreach (var tile in Conv3dTile.All)
+        {
+            if (tile.Columns <= widest && Tiles(rows, g.OutChannels, tile) >= (long)tile.BlocksPerMultiprocessor * multiprocessors)
+                return Create(g, tile, 1, masked);
+        }
+        var small = Conv3dTile.Small;
+        long tiles = Tiles(rows, g.OutChannels, small);
+        long wanted = (long)small.BlocksPerMultiprocessor * multiprocessors;
+        long bySteps = Steps(g, small) / MinStepsPerSplit;
         int splits = (int)Math.Clamp(Math.Min((wanted + tiles - 1) / tiles, bySteps), 1, MaxSplits);
-        return Create(g, Conv3dTile.Small, splits, masked);
+        return Create(g, small, splits, masked);
     }
 
     /// <summary>A plan with a given tile configuration and split count (tests run every one).</summary>
