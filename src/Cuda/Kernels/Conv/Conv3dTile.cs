@@ -5,7 +5,7 @@ namespace NativeDance.Cuda.Kernels.Conv;
 /// of the output (positions x output channels) with <see cref="Threads"/> threads of <see cref="MicroTile"/> squared
 /// outputs each, walking the reduction <see cref="ChannelsPerStep"/> channels at a time. The entry names end in
 /// <see cref="Name"/>. <see cref="BlocksPerMultiprocessor"/> is how many blocks an SM should hold to hide the latency of the
-/// global loads behind other blocks' multiply-adds (register use from ptxas: about 125, 63 and 63 per thread).
+/// global loads behind other blocks' multiply-adds (registers per thread from ptxas: about 125, 62 and 60).
 /// </summary>
 internal sealed record Conv3dTile(string Name, int Rows, int Columns, int Threads, int MicroTile, int ChannelsPerStep, int BlocksPerMultiprocessor)
 {

@@ -35,17 +35,18 @@ internal sealed record Conv3dOperands(Conv3dGeometry Geometry, float[] Input, fl
     }
 }
 
-/// <summary>What one interpreted conv produced: the output and, for the masked entries, the executed-MAC counter.</summary>
+/// <summary>What one interpreted conv produced: the output and, for the masked entries, the executed-MAC counter (0 when not counted).</summary>
 internal sealed record Conv3dKernelResult(float[] Output, ulong ExecutedMacs);
 
 /// <summary>
 /// Runs a <see cref="Conv3dLaunchPlan"/> through the PTX interpreter exactly as the GPU executor will: the conv entry with
 /// the plan's argument struct and launch shape, then, for split-K, the reduction. The output starts as NaN, so an element
-/// the kernels miss fails the comparison; the interpreter faults any access outside the buffers.
+/// the kernels miss fails the comparison; the interpreter faults any access outside the buffers (so a masked entry told
+/// not to count, with counter address 0, faults if it writes one).
 /// </summary>
 internal static class Conv3dKernelRunner
 {
-    public static Conv3dKernelResult Run(Conv3dLaunchPlan plan, Conv3dOperands op, bool relu, Conv3dInputMask? mask = null)
+    public static Conv3dKernelResult Run(Conv3dLaunchPlan plan, Conv3dOperands op, bool relu, Conv3dInputMask? mask = null, bool countMacs = true)
     {
         var g = plan.Geometry;
         var device = new PtxDevice();
@@ -62,7 +63,7 @@ internal static class Conv3dKernelRunner
             var deviceMask = new Conv3dDeviceMask(
                 UploadList(device, m.KeptFrames), device.Upload<int>([m.KeptFrames.Length]),
                 UploadList(device, m.KeptChannels), device.Upload<int>([m.KeptChannels.Length]));
-            macs = device.Upload<ulong>([0UL]);
+            macs = countMacs ? device.Upload<ulong>([0UL]) : 0;
             var kernel = Load(plan.Module).Kernel(plan.Entry);
             device.Launch(kernel, plan.Conv, plan.MaskedArgs(x, w, b, y, workspace, deviceMask, macs, relu));
         }
@@ -72,7 +73,7 @@ internal static class Conv3dKernelRunner
         }
         if (plan.Splits > 1)
             device.Launch(Load(Conv3dLaunchPlan.ReduceModule).Kernel(Conv3dLaunchPlan.ReduceEntry), plan.Reduce, plan.ReduceArgs(workspace, b, y, relu));
-        return new Conv3dKernelResult(device.Download<float>(y, g.OutputLength), plan.Masked ? device.Download<ulong>(macs, 1)[0] : 0);
+        return new Conv3dKernelResult(device.Download<float>(y, g.OutputLength), macs != 0 ? device.Download<ulong>(macs, 1)[0] : 0);
     }
 
     /// <summary>The tile configuration named "64x64" or "32x32".</summary>

@@ -111,6 +111,22 @@ public class Conv3dMaskedKernelTests
         Assert.InRange(documented, 1, GatedConvCost.DenseCompacted(g, mask).Macs - 1);
     }
 
+    /// <summary>Counter address 0: the same output, and no write anywhere (the interpreter faults on address 0).</summary>
+    [Theory]
+    [InlineData("64x64", 1)]
+    [InlineData("32x32", 2)]
+    public void CounterIsOptional(string tile, int splits)
+    {
+        var g = Conv3dGeometry.Create(2, 7, new Dims3(3, 4, 5), 6, Dims3.Cube(3), padding: Dims3.Cube(1));
+        var op = Conv3dOperands.Random(g, new Random(splits), hasBias: false, zeroFraction: 0.5);
+        var mask = Conv3dInputMask.Create(g, [0, 2], [1, 2, 3, 6]);
+        var plan = Conv3dLaunchPlan.Create(g, Conv3dKernelRunner.Tile(tile), splits, masked: true);
+
+        var result = Conv3dKernelRunner.Run(plan, op, relu: true, mask, countMacs: false);
+
+        Numerics.AssertClose(result.Output, op.Reference(relu: true, mask), Tolerance, plan.ToString());
+    }
+
     /// <summary>
     /// The count the masked entries' header documents, from the plan's tiling alone: per block of tile.Rows output
     /// positions and per K step (a tap and tile.ChannelsPerStep kept channels), when any staged value is non-zero, the real
