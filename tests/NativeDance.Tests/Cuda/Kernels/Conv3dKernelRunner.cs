@@ -42,11 +42,12 @@ internal sealed record Conv3dKernelResult(float[] Output, ulong ExecutedMacs);
 /// Runs a <see cref="Conv3dLaunchPlan"/> through the PTX interpreter exactly as the GPU executor will: the conv entry with
 /// the plan's argument struct and launch shape, then, for split-K, the reduction. The output starts as NaN, so an element
 /// the kernels miss fails the comparison; the interpreter faults any access outside the buffers (so a masked entry told
-/// not to count, with counter address 0, faults if it writes one).
+/// not to count, with counter address 0, faults if it writes one). <c>countExcess</c> overstates the device-side list counts.
 /// </summary>
 internal static class Conv3dKernelRunner
 {
-    public static Conv3dKernelResult Run(Conv3dLaunchPlan plan, Conv3dOperands op, bool relu, Conv3dInputMask? mask = null, bool countMacs = true)
+    public static Conv3dKernelResult Run(Conv3dLaunchPlan plan, Conv3dOperands op, bool relu, Conv3dInputMask? mask = null, bool countMacs = true,
+        int countExcess = 0)
     {
         var g = plan.Geometry;
         var device = new PtxDevice();
@@ -61,8 +62,8 @@ internal static class Conv3dKernelRunner
         {
             var m = mask ?? Conv3dInputMask.All(g);
             var deviceMask = new Conv3dDeviceMask(
-                UploadList(device, m.KeptFrames), device.Upload<int>([m.KeptFrames.Length]),
-                UploadList(device, m.KeptChannels), device.Upload<int>([m.KeptChannels.Length]));
+                UploadList(device, m.KeptFrames), device.Upload<int>([m.KeptFrames.Length + countExcess]),
+                UploadList(device, m.KeptChannels), device.Upload<int>([m.KeptChannels.Length + countExcess]));
             macs = countMacs ? device.Upload<ulong>([0UL]) : 0;
             var kernel = Load(plan.Module).Kernel(plan.Entry);
             device.Launch(kernel, plan.Conv, plan.MaskedArgs(x, w, b, y, workspace, deviceMask, macs, relu));

@@ -127,6 +127,21 @@ public class Conv3dMaskedKernelTests
         Numerics.AssertClose(result.Output, op.Reference(relu: true, mask), Tolerance, plan.ToString());
     }
 
+    /// <summary>Counts above T and Cin (a corrupt device-side mask) are read as T and Cin: no read past the lists.</summary>
+    [Fact]
+    public void OverstatedCountsAreClamped()
+    {
+        var g = Conv3dGeometry.Create(1, 3, new Dims3(3, 4, 4), 5, Dims3.Cube(3), padding: Dims3.Cube(1));
+        var op = Conv3dOperands.Random(g, new Random(9));
+        var mask = Conv3dInputMask.All(g);
+        var plan = Conv3dLaunchPlan.Create(g, Conv3dTile.Small, 1, masked: true);
+
+        var result = Conv3dKernelRunner.Run(plan, op, relu: false, mask, countExcess: 3);
+
+        Numerics.AssertClose(result.Output, op.Reference(relu: false), Tolerance, plan.ToString());
+        Assert.Equal(GatedConvCost.DenseCompacted(g, mask).Macs, (long)result.ExecutedMacs);
+    }
+
     /// <summary>
     /// The count the masked entries' header documents, from the plan's tiling alone: per block of tile.Rows output
     /// positions and per K step (a tap and tile.ChannelsPerStep kept channels), when any staged value is non-zero, the real
