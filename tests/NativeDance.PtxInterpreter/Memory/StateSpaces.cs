@@ -8,7 +8,8 @@ namespace NativeDance.PtxInterpreter.Memory;
 /// parameters. Shared and local addresses are offsets in their own space; in the generic space they appear in the windows
 /// at <see cref="SharedWindow"/> and <see cref="LocalWindow"/> (cvta), everything else in the generic space is global.
 /// </summary>
-internal sealed class StateSpaces(GlobalMemory global, CheckedRegion shared, CheckedRegion local, int localBytesPerThread, byte[] parameters)
+internal sealed class StateSpaces(
+    GlobalMemory global, CheckedRegion shared, SharedRaceDetector races, CheckedRegion local, int localBytesPerThread, byte[] parameters)
 {
     /// <summary>Generic address of shared offset 0.</summary>
     public const ulong SharedWindow = 0x7F00_0000_0000;
@@ -20,7 +21,7 @@ internal sealed class StateSpaces(GlobalMemory global, CheckedRegion shared, Che
     /// <summary>Bytes of shared memory of the block (static + dynamic).</summary>
     public int SharedBytes => shared.Length;
 
-    /// <summary>Checks and returns the bytes [address, address + count) of a space for reading.</summary>
+    /// <summary>Checks and returns the bytes [address, address + count) of a space for reading (also the read half of an atomic).</summary>
     public Span<byte> Read(MemorySpace space, ulong address, int count, int thread)
     {
         switch (Route(space, ref address))
@@ -28,7 +29,12 @@ internal sealed class StateSpaces(GlobalMemory global, CheckedRegion shared, Che
             case MemorySpace.Global:
                 return global.Resolve(address, count, out int offset).Read(offset, count, "global memory");
             case MemorySpace.Shared:
-                return shared.Read(SharedOffset(address, count), count, "shared memory");
+            {
+                int sharedOffset = SharedOffset(address, count);
+                var bytes = shared.Read(sharedOffset, count, "shared memory");
+                races.CheckRead(sharedOffset, count, thread);
+                return bytes;
+            }
             case MemorySpace.Local:
                 return local.Read(LocalOffset(address, count, thread), count, "local memory");
             default:
@@ -49,7 +55,11 @@ internal sealed class StateSpaces(GlobalMemory global, CheckedRegion shared, Che
             case MemorySpace.Global:
                 return global.Resolve(address, count, out int offset).Write(offset, count);
             case MemorySpace.Shared:
-                return shared.Write(SharedOffset(address, count), count);
+            {
+                int sharedOffset = SharedOffset(address, count);
+                races.RecordWrite(sharedOffset, count, thread);
+                return shared.Write(sharedOffset, count);
+            }
             case MemorySpace.Local:
                 return local.Write(LocalOffset(address, count, thread), count);
             default:

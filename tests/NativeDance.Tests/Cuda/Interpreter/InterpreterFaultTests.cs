@@ -81,6 +81,35 @@ public sealed class InterpreterFaultTests
     }
 
     [Fact]
+    public void ReadingAnotherThreadsWriteWithoutABarrierBetweenIsARace()
+    {
+        var device = new PtxDevice();
+        ulong output = device.Allocate(32 * 4);
+
+        var error = Assert.Throws<PtxExecutionException>(() =>
+            device.Launch(TestPrograms.Kernel("faults", "missing_barrier"), TestPrograms.Linear(32, 32), output));
+
+        Assert.Equal(new Dim3(1, 0, 0), error.Thread);
+        Assert.Contains("shared memory race: this thread reads byte 0, which thread (0, 0, 0) wrote", error.Message, StringComparison.Ordinal);
+        Assert.Equal("ld.shared.u32 %r8, [%r7];", error.LineText);
+    }
+
+    [Fact]
+    public void TwoThreadsStoringToOneSharedWordBetweenBarriersIsARace()
+    {
+        var device = new PtxDevice();
+        ulong output = device.Allocate(32 * 4);
+        var kernel = TestPrograms.Kernel("faults", "shared_write_conflict");
+
+        device.Launch(kernel, TestPrograms.Linear(1, 1), output);
+        Assert.Equal([0u], device.Download<uint>(output, 1));
+
+        var error = Assert.Throws<PtxExecutionException>(() => device.Launch(kernel, TestPrograms.Linear(2, 2), output));
+        Assert.Equal(new Dim3(1, 0, 0), error.Thread);
+        Assert.Contains("overwrites byte 0, which thread (0, 0, 0) wrote", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ThreadsWaitingAtDifferentBarriersAreDivergence()
     {
         var device = new PtxDevice();
