@@ -11,17 +11,19 @@ public class Conv3dForwardKernelTests
 
     /// <summary>Odd sizes, strides 1 and 2, paddings 0/1/2, dilation 2, kernels (3,3,3), (1,1,1), (3,1,1), (1,3,3),
     /// channel counts that are not multiples of a tile, with and without bias and ReLU, on both tile configurations and
-    /// with split-K (including more splits than K steps, so a split with nothing to sum writes zeros).</summary>
+    /// with split-K (including more splits than K steps, so a split with nothing to sum writes zeros); the 2 x 9 x 9 case
+    /// fills every row and column of the 128 x 128 micro-tiles and has partial tiles after them in both directions.</summary>
     [Theory]
     [InlineData(1, 3, 4, 6, 6, 5, "333", "111", "111", "111", "64x64", 1, true, true)]
     [InlineData(1, 3, 4, 6, 6, 5, "333", "111", "111", "111", "32x32", 1, false, true)]
     [InlineData(1, 5, 5, 7, 6, 17, "333", "222", "222", "111", "32x32", 1, true, true)]
     [InlineData(1, 3, 4, 7, 7, 33, "333", "111", "222", "222", "64x64", 1, false, false)]
-    [InlineData(2, 17, 3, 5, 4, 33, "111", "111", "000", "111", "64x64", 1, true, true)]
+    [InlineData(2, 17, 3, 5, 4, 70, "111", "111", "000", "111", "64x64", 1, true, true)]
     [InlineData(1, 5, 5, 4, 5, 17, "311", "211", "100", "111", "32x32", 1, false, true)]
     [InlineData(1, 33, 2, 6, 5, 5, "133", "122", "011", "111", "64x64", 1, true, false)]
     [InlineData(1, 5, 3, 5, 6, 33, "333", "121", "111", "111", "128x128", 1, true, true)]
     [InlineData(2, 3, 3, 4, 3, 5, "313", "111", "202", "212", "128x128", 2, false, false)]
+    [InlineData(1, 17, 2, 9, 9, 130, "133", "111", "011", "111", "128x128", 1, true, true)]
     [InlineData(1, 17, 3, 4, 4, 17, "333", "111", "111", "111", "64x64", 3, true, true)]
     [InlineData(1, 5, 4, 5, 5, 33, "333", "222", "111", "111", "32x32", 4, false, true)]
     [InlineData(1, 3, 2, 3, 3, 5, "111", "111", "000", "111", "32x32", 2, true, true)]

@@ -111,6 +111,21 @@ public class Conv3dMaskedKernelTests
         Assert.InRange(documented, 1, GatedConvCost.DenseCompacted(g, mask).Macs - 1);
     }
 
+    /// <summary>A masked 128 x 128 tile with every row and column of its 8 x 8 micro-tiles in use, partial tiles after it.</summary>
+    [Fact]
+    public void LargeTileFullAndPartial()
+    {
+        var g = Conv3dGeometry.Create(1, 9, new Dims3(3, 9, 9), 130, new Dims3(1, 3, 3), padding: new Dims3(0, 1, 1));
+        var op = Conv3dOperands.Random(g, new Random(12));
+        var mask = Conv3dInputMask.Create(g, [0, 2], [0, 1, 3, 4, 5, 8]);
+        var plan = Conv3dLaunchPlan.Create(g, Conv3dTile.Large, 1, masked: true);
+
+        var result = Conv3dKernelRunner.Run(plan, op, relu: true, mask);
+
+        Numerics.AssertClose(result.Output, op.Reference(relu: true, mask), Tolerance, plan.ToString());
+        Assert.Equal(GatedConvCost.DenseCompacted(g, mask).Macs, (long)result.ExecutedMacs);
+    }
+
     /// <summary>Counter address 0: the same output, and no write anywhere (the interpreter faults on address 0).</summary>
     [Theory]
     [InlineData("64x64", 1)]
