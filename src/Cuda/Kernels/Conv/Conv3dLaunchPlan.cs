@@ -36,6 +36,8 @@ internal sealed class Conv3dLaunchPlan
         Splits = splits;
         Masked = masked;
         Shape = new Conv3dKernelShape(g);
+        Module = masked ? "conv3d_masked" : "conv3d_forward";
+        Entry = (masked ? "conv3d_masked_" : "conv3d_fwd_") + tile.Name;
         Conv = new LaunchShape(new Dim3(CeilDiv(Shape.Rows, tile.Rows), CeilDiv(g.OutChannels, tile.Columns), (uint)splits), new Dim3((uint)tile.Threads));
         Reduce = new LaunchShape(new Dim3(CeilDiv(g.OutputLength, ReduceThreads)), new Dim3(ReduceThreads));
         WorkspaceBytes = splits == 1 ? 0 : (long)splits * g.OutputLength * sizeof(float);
@@ -57,10 +59,10 @@ internal sealed class Conv3dLaunchPlan
     public Conv3dKernelShape Shape { get; }
 
     /// <summary>The module of the conv entry.</summary>
-    public string Module => Masked ? "conv3d_masked" : "conv3d_forward";
+    public string Module { get; }
 
     /// <summary>The conv entry.</summary>
-    public string Entry => (Masked ? "conv3d_masked_" : "conv3d_fwd_") + Tile.Name;
+    public string Entry { get; }
 
     /// <summary>Launch shape of the conv entry: grid (ceil(M / rows), ceil(Cout / columns), splits).</summary>
     public LaunchShape Conv { get; }
