@@ -45,6 +45,31 @@ public class Conv3dLaunchPlanTests
         Assert.Equal(new LaunchShape(new Dim3((98 * 512 + 255) / 256), new Dim3(256)), plan.Reduce);
     }
 
+    /// <summary>Every engine-core layer at batch 1 and 8, dense and masked: a plan that gives every SM a block, splits
+    /// only small tiles, and leaves each split a reduction of at least 16 steps.</summary>
+    [Fact]
+    public void EveryCatalogLayerGetsAPlanThatFillsTheGpu()
+    {
+        foreach (var layer in Conv3dLayerCatalog.All)
+        foreach (int batch in new[] { 1, 8 })
+        foreach (bool masked in new[] { false, true })
+        {
+            var l = layer.Geometry;
+            var g = Conv3dGeometry.Create(batch, l.InChannels, l.Input, l.OutChannels, l.Kernel, l.Stride, l.Padding, l.Dilation);
+            var plan = Conv3dLaunchPlan.Choose(g, H200Multiprocessors, masked);
+            string context = $"{layer.Name} N={batch}: {plan}";
+
+            Assert.True(plan.Conv.Grid.Count >= H200Multiprocessors, context);
+            Assert.Equal((uint)plan.Tile.Threads, plan.Conv.Block.X);
+            if (plan.Splits > 1)
+            {
+                Assert.Same(Conv3dTile.Small, plan.Tile);
+                long steps = g.Kernel.Volume * ((g.InChannels + plan.Tile.ChannelsPerStep - 1) / plan.Tile.ChannelsPerStep);
+                Assert.True(steps / plan.Splits >= 16, context);
+            }
+        }
+    }
+
     [Fact]
     public void ShortReductionsAreNotSplit()
     {
