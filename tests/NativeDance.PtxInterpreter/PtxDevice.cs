@@ -51,7 +51,7 @@ public sealed class PtxDevice
         var bytes = MemoryMarshal.AsBytes(data);
         if (bytes.Length > 0)
         {
-            bytes.CopyTo(Resolve(address, bytes.Length, out int offset).Write(offset, bytes.Length));
+            bytes.CopyTo(Resolve(address, bytes.Length, out int offset).Write(offset, bytes.Length, CheckedRegion.Written));
         }
     }
 
@@ -96,7 +96,16 @@ public sealed class PtxDevice
         CheckShape(kernel, shape);
         byte[] parameters = MemoryMarshal.AsBytes(new ReadOnlySpan<TArgs>(in args)).ToArray();
         var clock = Stopwatch.StartNew();
-        long instructions = new BlockRunner(program, shape, _global, parameters, InstructionLimit).Run();
+        long instructions;
+        try
+        {
+            instructions = new BlockRunner(program, shape, _global, parameters, InstructionLimit).Run();
+        }
+        finally
+        {
+            _global.EndLaunch();
+        }
+
         LastLaunch = new PtxLaunchStatistics(kernel.Name, instructions, (long)shape.Grid.Count, (long)(shape.Grid.Count * shape.Block.Count), clock.Elapsed);
     }
 

@@ -47,21 +47,25 @@ internal sealed class StateSpaces(
         }
     }
 
+    /// <summary>Checks and returns global bytes for ld.global.nc: as <see cref="Read"/>, and none may have been written by this launch.</summary>
+    public Span<byte> ReadNonCoherent(ulong address, int count) =>
+        global.Resolve(address, count, out int offset).ReadNonCoherent(offset, count, "global memory");
+
     /// <summary>Checks and returns the bytes [address, address + count) of a space for writing, marking them written.</summary>
     public Span<byte> Write(MemorySpace space, ulong address, int count, int thread)
     {
         switch (Route(space, ref address))
         {
             case MemorySpace.Global:
-                return global.Resolve(address, count, out int offset).Write(offset, count);
+                return global.Resolve(address, count, out int offset).Write(offset, count, CheckedRegion.WrittenByLaunch);
             case MemorySpace.Shared:
             {
                 int sharedOffset = SharedOffset(address, count);
                 races.RecordWrite(sharedOffset, count, thread);
-                return shared.Write(sharedOffset, count);
+                return shared.Write(sharedOffset, count, CheckedRegion.WrittenByLaunch);
             }
             case MemorySpace.Local:
-                return local.Write(LocalOffset(address, count, thread), count);
+                return local.Write(LocalOffset(address, count, thread), count, CheckedRegion.WrittenByLaunch);
             default:
                 throw new PtxFault("kernel parameters are read-only");
         }
