@@ -18,9 +18,6 @@ internal sealed class StateSpaces(
     /// <summary>Size of each window.</summary>
     public const ulong WindowBytes = 1UL << 32;
 
-    /// <summary>Bytes of shared memory of the block (static + dynamic).</summary>
-    public int SharedBytes => shared.Length;
-
     /// <summary>Checks and returns the bytes [address, address + count) of a space for reading (also the read half of an atomic).</summary>
     public Span<byte> Read(MemorySpace space, ulong address, int count, int thread)
     {
