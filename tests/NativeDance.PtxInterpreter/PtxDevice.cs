@@ -79,8 +79,11 @@ public sealed class PtxDevice
 
     /// <summary>
     /// Runs <paramref name="kernel"/> over the grid with <paramref name="args"/> as its parameter buffer (a sequential struct
-    /// whose fields follow the .param order). Throws ArgumentException when the struct size or the launch shape is wrong, and
-    /// <see cref="PtxExecutionException"/> when the kernel faults (see the class documentation for what is checked).
+    /// whose fields follow the .param order): blocks one after another, the threads of a block cooperatively, so barriers and
+    /// warp collectives mean what they mean. Throws ArgumentException when the struct size or the launch shape is wrong, and
+    /// <see cref="PtxExecutionException"/> when the kernel faults: out-of-bounds or misaligned access, read of uninitialised
+    /// memory, ld.global.nc of data the launch wrote, a shared-memory race between barriers, barrier or warp divergence,
+    /// integer division by zero, trap, or more than <see cref="InstructionLimit"/> instructions.
     /// </summary>
     public void Launch<TArgs>(PtxKernel kernel, LaunchShape shape, in TArgs args) where TArgs : unmanaged
     {
