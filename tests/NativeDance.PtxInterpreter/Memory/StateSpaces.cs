@@ -18,9 +18,6 @@ internal sealed class StateSpaces(
     /// <summary>Size of each window.</summary>
     public const ulong WindowBytes = 1UL << 32;
 
-    /// <summary>Bytes of shared memory of the block (static + dynamic).</summary>
-    public int SharedBytes => shared.Length;
-
     /// <summary>Checks and returns the bytes [address, address + count) of a space for reading (also the read half of an atomic).</summary>
     public Span<byte> Read(MemorySpace space, ulong address, int count, int thread)
     {
@@ -47,21 +44,37 @@ internal sealed class StateSpaces(
         }
     }
 
+    /// <summary>
+    /// Checks and returns the bytes of an atomic read-modify-write: they must be initialised; global and local bytes are
+    /// marked written by the launch; shared bytes are race-checked as a read and not recorded as a write, so atomics of
+    /// several threads on one word between barriers are fine.
+    /// </summary>
+    public Span<byte> ReadModifyWrite(MemorySpace space, ulong address, int count, int thread)
+    {
+        var bytes = Read(space, address, count, thread);
+        var routed = Route(space, ref address);
+        return routed == MemorySpace.Shared ? bytes : Write(routed, address, count, thread);
+    }
+
+    /// <summary>Checks and returns global bytes for ld.global.nc: as <see cref="Read"/>, and none may have been written by this launch.</summary>
+    public Span<byte> ReadNonCoherent(ulong address, int count) =>
+        global.Resolve(address, count, out int offset).ReadNonCoherent(offset, count, "global memory");
+
     /// <summary>Checks and returns the bytes [address, address + count) of a space for writing, marking them written.</summary>
     public Span<byte> Write(MemorySpace space, ulong address, int count, int thread)
     {
         switch (Route(space, ref address))
         {
             case MemorySpace.Global:
-                return global.Resolve(address, count, out int offset).Write(offset, count);
+                return global.Resolve(address, count, out int offset).Write(offset, count, CheckedRegion.WrittenByLaunch);
             case MemorySpace.Shared:
             {
                 int sharedOffset = SharedOffset(address, count);
                 races.RecordWrite(sharedOffset, count, thread);
-                return shared.Write(sharedOffset, count);
+                return shared.Write(sharedOffset, count, CheckedRegion.WrittenByLaunch);
             }
             case MemorySpace.Local:
-                return local.Write(LocalOffset(address, count, thread), count);
+                return local.Write(LocalOffset(address, count, thread), count, CheckedRegion.WrittenByLaunch);
             default:
                 throw new PtxFault("kernel parameters are read-only");
         }

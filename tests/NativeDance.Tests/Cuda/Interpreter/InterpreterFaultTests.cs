@@ -110,6 +110,34 @@ public sealed class InterpreterFaultTests
     }
 
     [Fact]
+    public void NonCoherentLoadOfDataTheLaunchWroteFaultsButALaterLaunchMayReadIt()
+    {
+        var device = new PtxDevice();
+        ulong data = device.Allocate(4 * sizeof(float)), y = device.Upload<float>([1f]);
+
+        var error = Assert.Throws<PtxExecutionException>(() =>
+            device.Launch(TestPrograms.Kernel("faults", "stale_non_coherent"), TestPrograms.Linear(4, 4), data));
+
+        Assert.Equal(new Dim3(0, 0, 0), error.Thread);
+        Assert.Contains("ld.global.nc of byte 0, which this launch wrote", error.Message, StringComparison.Ordinal);
+        device.Launch(TestPrograms.Kernel("saxpy", "saxpy"), TestPrograms.Linear(1, 32), new SaxpyArgs(data, y, 1, 2f));
+        Assert.Equal([1f], device.Download<float>(y, 1));
+    }
+
+    [Fact]
+    public void NonCoherentLoadOfAnAtomicCounterFaults()
+    {
+        var device = new PtxDevice();
+        ulong counter = device.Upload<uint>([0u]);
+
+        var error = Assert.Throws<PtxExecutionException>(() =>
+            device.Launch(TestPrograms.Kernel("faults", "stale_counter"), TestPrograms.Linear(1, 1), counter));
+
+        Assert.Contains("which this launch wrote", error.Message, StringComparison.Ordinal);
+        Assert.Equal("ld.global.nc.u32 %r2, [%rd1];", error.LineText);
+    }
+
+    [Fact]
     public void ThreadsWaitingAtDifferentBarriersAreDivergence()
     {
         var device = new PtxDevice();
