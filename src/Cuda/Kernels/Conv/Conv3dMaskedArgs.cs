@@ -28,4 +28,3 @@ internal readonly struct Conv3dMaskedArgs
         Relu = relu ? 1u : 0u;
     }
 }
-
