@@ -1,0 +1,102 @@
+using NativeDance.PtxInterpreter.Execution;
+using NativeDance.PtxInterpreter.Program;
+
+namespace NativeDance.PtxInterpreter.Memory;
+
+/// <summary>
+/// The memory one block sees: global memory, the block's shared memory, every thread's local memory and the kernel
+/// parameters. Shared and local addresses are offsets in their own space; in the generic space they appear in the windows
+/// at <see cref="SharedWindow"/> and <see cref="LocalWindow"/> (cvta), everything else in the generic space is global.
+/// </summary>
+internal sealed class StateSpaces(GlobalMemory global, CheckedRegion shared, CheckedRegion local, int localBytesPerThread, byte[] parameters)
+{
+    /// <summary>Generic address of shared offset 0.</summary>
+    public const ulong SharedWindow = 0x7F00_0000_0000;
+    /// <summary>Generic address of local offset 0 (of the executing thread).</summary>
+    public const ulong LocalWindow = 0x7E00_0000_0000;
+    /// <summary>Size of each window.</summary>
+    public const ulong WindowBytes = 1UL << 32;
+
+    /// <summary>Bytes of shared memory of the block (static + dynamic).</summary>
+    public int SharedBytes => shared.Length;
+
+    /// <summary>Checks and returns the bytes [address, address + count) of a space for reading.</summary>
+    public Span<byte> Read(MemorySpace space, ulong address, int count, int thread)
+    {
+        switch (Route(space, ref address))
+        {
+            case MemorySpace.Global:
+                return global.Resolve(address, count, out int offset).Read(offset, count, "global memory");
+            case MemorySpace.Shared:
+                return shared.Read(SharedOffset(address, count), count, "shared memory");
+            case MemorySpace.Local:
+                return local.Read(LocalOffset(address, count, thread), count, "local memory");
+            default:
+                if (address + (ulong)count > (ulong)parameters.Length)
+                {
+                    throw new PtxFault($"parameter read of {count} bytes at offset {address} is outside the {parameters.Length} parameter bytes");
+                }
+
+                return parameters.AsSpan((int)address, count);
+        }
+    }
+
+    /// <summary>Checks and returns the bytes [address, address + count) of a space for writing, marking them written.</summary>
+    public Span<byte> Write(MemorySpace space, ulong address, int count, int thread)
+    {
+        switch (Route(space, ref address))
+        {
+            case MemorySpace.Global:
+                return global.Resolve(address, count, out int offset).Write(offset, count);
+            case MemorySpace.Shared:
+                return shared.Write(SharedOffset(address, count), count);
+            case MemorySpace.Local:
+                return local.Write(LocalOffset(address, count, thread), count);
+            default:
+                throw new PtxFault("kernel parameters are read-only");
+        }
+    }
+
+    /// <summary>The space of an access: a generic address is routed by its window and rebased into its space.</summary>
+    private static MemorySpace Route(MemorySpace space, ref ulong address)
+    {
+        if (space != MemorySpace.Generic)
+        {
+            return space;
+        }
+
+        if (address - SharedWindow < WindowBytes)
+        {
+            address -= SharedWindow;
+            return MemorySpace.Shared;
+        }
+
+        if (address - LocalWindow < WindowBytes)
+        {
+            address -= LocalWindow;
+            return MemorySpace.Local;
+        }
+
+        return MemorySpace.Global;
+    }
+
+    private int SharedOffset(ulong offset, int count)
+    {
+        if (offset >= (ulong)shared.Length || offset + (ulong)count > (ulong)shared.Length)
+        {
+            throw new PtxFault($"shared access of {count} bytes at offset {(long)offset} is outside the {shared.Length} bytes of shared memory (static + dynamic)");
+        }
+
+        return (int)offset;
+    }
+
+    private int LocalOffset(ulong offset, int count, int thread)
+    {
+        if (offset >= (ulong)localBytesPerThread || offset + (ulong)count > (ulong)localBytesPerThread)
+        {
+            throw new PtxFault($"local access of {count} bytes at offset {(long)offset} is outside the {localBytesPerThread} bytes of local memory per thread");
+        }
+
+        return thread * localBytesPerThread + (int)offset;
+    }
+}
