@@ -1,8 +1,11 @@
+using NativeDance.Pruning.Inference.Steps;
+
 namespace NativeDance.Tests.Cuda.Kernels;
 
 /// <summary>
-/// Plain-loop references for a gate on one clip [T, P, C]: the decisions of the CPU plan's GatedConvStep (KeepFrames,
-/// KeepChannels, written out in its order of double sums) and the masking pass of GatePasses.Masking.
+/// References for a gate on one clip [T, P, C]: the decisions of the CPU plan's GatedConvStep (KeepFrames and KeepChannels
+/// are private to the step, so they are written out here in its order of double sums) and the plan's own statistics and
+/// masking passes (GatePasses).
 /// </summary>
 internal static class GateReference
 {
@@ -51,28 +54,49 @@ internal static class GateReference
 
     /// <summary>
     /// Applies <paramref name="decision"/> to <paramref name="x"/> over the kept frames into <paramref name="y"/> (other
-    /// frames untouched) and returns the survivors and their reach, sum of frameFan[t] * pixelFan[p].
+    /// frames untouched) with the plan's own masking pass, and returns the survivors and their reach, the sum of
+    /// frameFan[t] * pixelFan[p] (GatedConvStep's reach before the output channels). No kept channel: no pass, as in the plan.
     /// </summary>
-    public static (long Kept, long Reach) Mask(ReadOnlySpan<float> x, Span<float> y, Decision decision, int pixels, int channels,
+    public static unsafe (long Kept, long Reach) Mask(float[] x, float[] y, Decision decision, int pixels, int channels,
         ReadOnlySpan<uint> pixelFan, ReadOnlySpan<uint> frameFan)
     {
         if (decision.KeptChannels.Length == 0) return (0, 0);
-        var keep = new bool[channels];
-        foreach (int c in decision.KeptChannels) keep[c] = true;
-        long kept = 0, reach = 0;
-        foreach (int t in decision.KeptFrames)
-        for (int p = 0; p < pixels; p++)
-        for (int c = 0; c < channels; c++)
+        var bits = new int[channels];
+        foreach (int c in decision.KeptChannels) bits[c] = -1;
+        var fan = new int[pixels];
+        for (int p = 0; p < pixels; p++) fan[p] = (int)pixelFan[p];
+        int frames = decision.KeptFrames.Length;
+        var keptPerFrame = new long[frames];
+        var reachPerFrame = new long[frames];
+        fixed (float* input = x, output = y)
+        fixed (int* keptFrames = decision.KeptFrames, pixelFans = fan, channelBits = bits)
+        fixed (long* kept = keptPerFrame, reach = reachPerFrame)
         {
-            int i = (t * pixels + p) * channels + c;
-            float v = x[i];
-            bool survives = keep[c] && v > 0f && v >= decision.FeatureThreshold;
-            y[i] = survives ? v : 0f;
-            if (!survives) continue;
-            kept++;
-            reach += (long)frameFan[t] * pixelFan[p];
+            var masking = new GatePasses.Masking
+            {
+                Input = input, Output = output, KeptFrames = keptFrames, PixelFan = pixelFans, ChannelBits = channelBits,
+                Kept = kept, Reach = reach, Pixels = pixels, Channels = channels, Threshold = decision.FeatureThreshold,
+            };
+            for (int i = 0; i < frames; i++) masking.Invoke(i);
         }
-        return (kept, reach);
+        long reachTotal = 0;
+        for (int i = 0; i < frames; i++) reachTotal += frameFan[decision.KeptFrames[i]] * reachPerFrame[i];
+        return (keptPerFrame.Sum(), reachTotal);
+    }
+
+    /// <summary>The plan's statistics pass on one clip: per (frame, channel) sums [T, C] of x, ReLU and write-back as asked.</summary>
+    public static unsafe float[] Statistics(float[] x, int frames, int pixels, int channels, bool rectify, bool writeBack)
+    {
+        var sums = new float[frames * channels];
+        fixed (float* input = x, output = sums)
+        {
+            var statistics = new GatePasses.Statistics
+            {
+                Input = input, Sums = output, Pixels = pixels, Channels = channels, Rectify = rectify, WriteBack = writeBack,
+            };
+            for (int t = 0; t < frames; t++) statistics.Invoke(t);
+        }
+        return sums;
     }
 
     /// <summary>Per (frame, channel) sums folded from partial sums [S, T, C] in slice order, in float as the kernel folds.</summary>

@@ -34,6 +34,13 @@ public class GateStatisticsKernelTests
         Numerics.AssertClose(device.ReadGuarded(partial, clip.PartialLength, context), expected, 1e-13, context);
         var after = device.Download<float>(input, x.Length);
         InterpretedDevice.AssertBitwise(writeBack ? x.Select(v => Math.Max(v, 0f)).ToArray() : x, after, context + " input afterwards");
+
+        // Folded over the slices, the sums are the plan's statistics pass up to float summation order.
+        var partials = device.Download<float>(partial, clip.PartialLength);
+        var planInput = (float[])x.Clone();
+        var plan = GateReference.Statistics(planInput, frames, clip.Pixels, channels, rectify, writeBack);
+        Numerics.AssertClose(GateReference.Fold(partials, clip.Slices, frames, channels), plan, 1e-12, context + " against GatePasses.Statistics");
+        InterpretedDevice.AssertBitwise(planInput, after, context + " write-back against GatePasses.Statistics");
     }
 
     [Theory]

@@ -27,11 +27,14 @@ internal sealed class InterpretedDevice
     public T[] Download<T>(ulong address, int count) where T : unmanaged => Device.Download<T>(address, count);
 
     /// <summary>A float buffer of <paramref name="length"/> elements plus a guard, all holding the sentinel.</summary>
-    public ulong GuardedOutput(int length)
+    public ulong GuardedOutput(int length) => Device.Upload<float>(Unwritten(length + GuardElements));
+
+    /// <summary>What a <see cref="GuardedOutput"/> buffer holds where the kernel writes nothing.</summary>
+    public static float[] Unwritten(int length)
     {
-        var filled = new float[length + GuardElements];
+        var filled = new float[length];
         Array.Fill(filled, Sentinel);
-        return Device.Upload<float>(filled);
+        return filled;
     }
 
     /// <summary>Downloads a <see cref="GuardedOutput"/> buffer, asserting that its guard was not written.</summary>
