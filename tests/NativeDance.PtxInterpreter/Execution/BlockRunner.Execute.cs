@@ -1,24 +1,32 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NativeDance.PtxInterpreter.Memory;
 using NativeDance.PtxInterpreter.Program;
 
 namespace NativeDance.PtxInterpreter.Execution;
 
-/// <summary>The instruction loop of one thread: a switch over the dense opcode enum on register slots, no allocation.</summary>
+/// <summary>
+/// The instruction loop of one thread: a switch over the dense opcode enum on register slots, no allocation. Instructions
+/// are fetched without bounds checks: branch targets are decoded instruction indices and the last instruction is an exit.
+/// </summary>
 internal sealed partial class BlockRunner
 {
-    /// <summary>Runs thread <paramref name="t"/> from its pc until it waits at a synchronisation point or exits.</summary>
+    /// <summary>Runs thread <paramref name="t"/> from its pc until it waits at a synchronisation point or exits.
+    /// Fully optimised from the first call: a launch is too short for tiered compilation to catch up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunThread(int t)
     {
         var code = _code;
-        var r = _registers.AsSpan(t * _stride, _stride);
+        var r = new RegisterRow(_registers, t, _stride);
+        ref var first = ref MemoryMarshal.GetArrayDataReference(code);
         int pc = _pc[t];
         long executed = 0;
         try
         {
             while (true)
             {
-                ref readonly var i = ref code[pc];
+                ref readonly var i = ref Unsafe.Add(ref first, pc);
                 executed++;
                 if (i.Guard >= 0 && Bits.Pred(r[i.Guard]) == i.GuardNegated)
                 {
@@ -149,7 +157,7 @@ internal sealed partial class BlockRunner
         }
     }
 
-    private static ulong Combine(in Instruction i, Span<ulong> r, bool comparison) => i.Combine switch
+    private static ulong Combine(in Instruction i, RegisterRow r, bool comparison) => i.Combine switch
     {
         BoolCombine.None => Bits.Of(comparison),
         BoolCombine.And => Bits.Of(comparison & (Bits.Pred(r[i.C]) != i.NegatePredicate)),
@@ -162,7 +170,7 @@ internal sealed partial class BlockRunner
             ? generic - window
             : throw new PtxFault($"cvta.to.{space} of 0x{generic:X}, which is not a generic {space} address");
 
-    private static ulong Address(in Instruction i, Span<ulong> r)
+    private static ulong Address(in Instruction i, RegisterRow r)
     {
         ulong address = r[i.A] + (ulong)i.Offset;
         return i.Address32 ? (uint)address : address;
@@ -176,7 +184,7 @@ internal sealed partial class BlockRunner
         }
     }
 
-    private void Load(in Instruction i, Span<ulong> r, int t)
+    private void Load(in Instruction i, RegisterRow r, int t)
     {
         ulong address = Address(in i, r);
         int size = i.ElementSize, total = size * i.VectorCount;
@@ -188,7 +196,7 @@ internal sealed partial class BlockRunner
         }
     }
 
-    private void Store(in Instruction i, Span<ulong> r, int t)
+    private void Store(in Instruction i, RegisterRow r, int t)
     {
         ulong address = Address(in i, r);
         int size = i.ElementSize, total = size * i.VectorCount;
@@ -201,7 +209,7 @@ internal sealed partial class BlockRunner
     }
 
     /// <summary>atom / red: read (must be initialised), combine, write back; threads run one at a time, so this is atomic.</summary>
-    private void Atomic(in Instruction i, Span<ulong> r, int t)
+    private void Atomic(in Instruction i, RegisterRow r, int t)
     {
         ulong address = Address(in i, r);
         CheckAlignment(address, i.ElementSize);
