@@ -14,6 +14,9 @@ internal static class GateStatisticsKernels
     /// <summary>Pixels one block of a statistics pass covers (grid z counts the slices).</summary>
     public const int PixelsPerSlice = 256;
 
+    /// <summary>Most frames x channels of A_1 that controller_features holds folded in shared memory.</summary>
+    public const int MaxControllerFrameChannels = 2048;
+
     private static readonly Dim3 StatisticsBlock = new(32, 8);
     private const uint FeaturesBlockThreads = 256;
 
@@ -48,9 +51,12 @@ internal static class GateStatisticsKernels
     }
 
     /// <summary>features [2C + 2T] = the controller's raw features, folded from <see cref="ControllerFrameStatistics"/>' partials.</summary>
-    /// <exception cref="ArgumentException">A pointer is null.</exception>
+    /// <exception cref="ArgumentException">A pointer is null, or T * C exceeds <see cref="MaxControllerFrameChannels"/>.</exception>
     public static KernelLaunch<ControllerStatisticsArguments> ControllerFeatures(ClipExtent clip, ulong partials, ulong features)
     {
+        if ((long)clip.Frames * clip.Channels > MaxControllerFrameChannels)
+            throw new ArgumentException($"controller_features folds at most {MaxControllerFrameChannels} frame-channel pairs in shared memory; "
+                + $"A_1 has {clip.Frames} frames x {clip.Channels} channels.", nameof(clip));
         var args = new ControllerStatisticsArguments(KernelArguments.Pointer(partials, nameof(partials)), KernelArguments.Pointer(features, nameof(features)), clip);
         return new(Module, "controller_features", new LaunchShape(new Dim3(1), new Dim3(FeaturesBlockThreads)), args);
     }

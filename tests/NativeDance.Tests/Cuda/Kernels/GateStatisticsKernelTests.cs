@@ -47,6 +47,7 @@ public class GateStatisticsKernelTests
     [InlineData(4, 16, 17, 19)]   // two slices
     [InlineData(1, 5, 5, 33)]     // one frame: no motion features
     [InlineData(9, 3, 4, 8)]      // more frames than the features kernel has warps
+    [InlineData(8, 25, 32, 33)]   // four slices and over 1024 partial counts: the unrolled folds
     public void ControllerFeaturesMatchTheCpu(int frames, int height, int width, int channels)
     {
         var clip = new ClipExtent(frames, height * width, channels);
@@ -77,6 +78,8 @@ public class GateStatisticsKernelTests
         Assert.Contains("rectify", Assert.Throws<ArgumentException>(() => GateStatisticsKernels.Statistics(clip, false, true, 64, 128)).Message);
         Assert.Contains("partials", Assert.Throws<ArgumentException>(() => GateStatisticsKernels.ControllerFeatures(clip, 0, 128)).Message);
         Assert.Contains("channels", Assert.Throws<ArgumentException>(() => new ClipExtent(2, 9, 0)).Message);
+        Assert.Contains("3 frames x 700 channels",
+            Assert.Throws<ArgumentException>(() => GateStatisticsKernels.ControllerFeatures(new ClipExtent(3, 9, 700), 64, 128)).Message);
         Assert.Contains("frames * pixels * channels", Assert.Throws<ArgumentException>(() => new ClipExtent(1 << 12, 1 << 12, 1 << 8)).Message);
     }
 }
