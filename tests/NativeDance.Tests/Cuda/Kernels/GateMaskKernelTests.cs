@@ -15,6 +15,7 @@ public class GateMaskKernelTests
     [InlineData(4, 20, 9, 1e6f, 1e6f, 1f)]        // nothing above threshold: the strongest frame alone, no channel
     [InlineData(1, 30, 16, 1.5f, 1f, 1f)]         // a single frame, kept although below kF * mean
     [InlineData(9, 10, 5, 1f, 1f, 2f)]            // more frames than warps
+    [InlineData(2, 1100, 40, 1f, 1f, 1f)]         // five slices: the fold four at a time and its tail
     public void ThresholdsDecideAsTheCpuPlan(int frames, int pixels, int channels, float kF, float kC, float kE)
     {
         var clip = new ClipExtent(frames, pixels, channels);

@@ -58,7 +58,7 @@ public class PoolingKernelTests
 
     [Theory]
     [InlineData(1, 7, 5, false)]
-    [InlineData(2, 300, 37, true)]   // more than one block of 256 positions
+    [InlineData(2, 300, 37, true)]   // more than one block of 256 positions, four at a time and a tail
     [InlineData(3, 49, 64, true)]
     public void GlobalAvgPoolMatchesTheDoubleMean(int batch, int positions, int channels, bool rectify)
     {
