@@ -27,8 +27,7 @@ internal static class GateStatisticsKernels
     /// partial [S, T, C] = per slice, frame and channel the sum of x (after ReLU when <paramref name="rectify"/>, which
     /// <paramref name="writeBack"/> also stores into x).
     /// </summary>
-    /// <exception cref="ArgumentException">A size is not positive, the clip exceeds int.MaxValue elements, a pointer is null,
-    /// or <paramref name="writeBack"/> is asked without <paramref name="rectify"/>.</exception>
+    /// <exception cref="ArgumentException">A pointer is null, or <paramref name="writeBack"/> is asked without <paramref name="rectify"/>.</exception>
     public static KernelLaunch<GateStatisticsArguments> Statistics(ClipExtent clip, bool rectify, bool writeBack, ulong input, ulong partialSums)
     {
         if (writeBack && !rectify)
@@ -60,39 +59,6 @@ internal static class GateStatisticsKernels
         var args = new ControllerStatisticsArguments(KernelArguments.Pointer(partials, nameof(partials)), KernelArguments.Pointer(features, nameof(features)), clip);
         return new(Module, "controller_features", new LaunchShape(new Dim3(1), new Dim3(FeaturesBlockThreads)), args);
     }
-}
-
-/// <summary>One clip's activation extent [T, P, C] as the statistics and mask kernels see it (P = H * W).</summary>
-internal readonly record struct ClipExtent
-{
-    /// <summary>Validates the sizes.</summary>
-    /// <exception cref="ArgumentException">A size is not positive, or the clip has more than int.MaxValue elements.</exception>
-    public ClipExtent(int frames, int pixels, int channels)
-    {
-        KernelArguments.Count(frames, nameof(frames));
-        KernelArguments.Count(pixels, nameof(pixels));
-        KernelArguments.Count(channels, nameof(channels));
-        KernelArguments.Count((long)frames * pixels * channels, "frames * pixels * channels");
-        (Frames, Pixels, Channels) = (frames, pixels, channels);
-    }
-
-    public int Frames { get; }
-
-    public int Pixels { get; }
-
-    public int Channels { get; }
-
-    /// <summary>Pixel slices of the statistics passes.</summary>
-    public int Slices => GateStatisticsKernels.Slices(Pixels);
-
-    /// <summary>Elements of one partial-sum plane [S, T, C].</summary>
-    public int PartialLength => Slices * Frames * Channels;
-
-    /// <summary>Elements of the controller features, 2C + 2T (ControllerFeatures.Count; the tests hold the two equal).</summary>
-    public int FeatureCount => 2 * Channels + 2 * Frames;
-
-    /// <summary>Grid of the statistics passes: 32 channels x T frames x S slices.</summary>
-    public Dim3 StatisticsGrid() => new((uint)((Channels + 31) / 32), (uint)Frames, (uint)Slices);
 }
 
 /// <summary>The parameters of gate_statistics, in .param order.</summary>

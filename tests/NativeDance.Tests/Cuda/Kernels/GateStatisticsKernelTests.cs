@@ -81,5 +81,6 @@ public class GateStatisticsKernelTests
         Assert.Contains("3 frames x 700 channels",
             Assert.Throws<ArgumentException>(() => GateStatisticsKernels.ControllerFeatures(new ClipExtent(3, 9, 700), 64, 128)).Message);
         Assert.Contains("frames * pixels * channels", Assert.Throws<ArgumentException>(() => new ClipExtent(1 << 12, 1 << 12, 1 << 8)).Message);
+        Assert.Contains("70000 frames", Assert.Throws<ArgumentException>(() => new ClipExtent(70000, 1, 1)).Message);
     }
 }
