@@ -51,7 +51,7 @@ public sealed class PtxDevice
         var bytes = MemoryMarshal.AsBytes(data);
         if (bytes.Length > 0)
         {
-            bytes.CopyTo(Resolve(address, bytes.Length, out int offset).Write(offset, bytes.Length));
+            bytes.CopyTo(Resolve(address, bytes.Length, out int offset).Write(offset, bytes.Length, CheckedRegion.Written));
         }
     }
 
@@ -79,8 +79,11 @@ public sealed class PtxDevice
 
     /// <summary>
     /// Runs <paramref name="kernel"/> over the grid with <paramref name="args"/> as its parameter buffer (a sequential struct
-    /// whose fields follow the .param order). Throws ArgumentException when the struct size or the launch shape is wrong, and
-    /// <see cref="PtxExecutionException"/> when the kernel faults (see the class documentation for what is checked).
+    /// whose fields follow the .param order): blocks one after another, the threads of a block cooperatively, so barriers and
+    /// warp collectives mean what they mean. Throws ArgumentException when the struct size or the launch shape is wrong, and
+    /// <see cref="PtxExecutionException"/> when the kernel faults: out-of-bounds or misaligned access, read of uninitialised
+    /// memory, ld.global.nc of data the launch wrote, a shared-memory race between barriers, barrier or warp divergence,
+    /// integer division by zero, trap, or more than <see cref="InstructionLimit"/> instructions.
     /// </summary>
     public void Launch<TArgs>(PtxKernel kernel, LaunchShape shape, in TArgs args) where TArgs : unmanaged
     {
@@ -96,7 +99,16 @@ public sealed class PtxDevice
         CheckShape(kernel, shape);
         byte[] parameters = MemoryMarshal.AsBytes(new ReadOnlySpan<TArgs>(in args)).ToArray();
         var clock = Stopwatch.StartNew();
-        long instructions = new BlockRunner(program, shape, _global, parameters, InstructionLimit).Run();
+        long instructions;
+        try
+        {
+            instructions = new BlockRunner(program, shape, _global, parameters, InstructionLimit).Run();
+        }
+        finally
+        {
+            _global.EndLaunch();
+        }
+
         LastLaunch = new PtxLaunchStatistics(kernel.Name, instructions, (long)shape.Grid.Count, (long)(shape.Grid.Count * shape.Block.Count), clock.Elapsed);
     }
 

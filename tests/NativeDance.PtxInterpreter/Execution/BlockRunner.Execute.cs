@@ -189,7 +189,7 @@ internal sealed partial class BlockRunner
         ulong address = Address(in i, r);
         int size = i.ElementSize, total = size * i.VectorCount;
         CheckAlignment(address, total);
-        var bytes = _memory.Read(i.Space, address, total, t);
+        var bytes = i.NonCoherent ? _memory.ReadNonCoherent(address, total) : _memory.Read(i.Space, address, total, t);
         for (int e = 0; e < i.VectorCount; e++)
         {
             r[i.Vector[e]] = Element.Read(bytes[(e * size)..], i.Type);

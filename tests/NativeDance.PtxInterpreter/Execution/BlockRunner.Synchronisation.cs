@@ -105,6 +105,8 @@ internal sealed partial class BlockRunner
             ReduceBarrier(in instruction);
         }
 
+        _races.NextInterval();
+
         for (int t = 0; t < _threads; t++)
         {
             _pc[t] = pc + 1;

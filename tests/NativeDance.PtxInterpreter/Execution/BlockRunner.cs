@@ -9,7 +9,7 @@ namespace NativeDance.PtxInterpreter.Execution;
 /// block every thread runs until it reaches a synchronisation point (bar.sync / bar.red, shfl.sync / vote.sync, exit);
 /// then the point is released when all its participants arrived: the lanes of a warp (32 consecutive linear thread ids)
 /// for warp collectives, all threads of the block for barriers. Participants waiting at different instructions, or exited
-/// while others wait, are divergence errors.
+/// while others wait, are divergence errors. Shared-memory accesses are race-checked between barriers.
 /// Register file: one ulong slot per register, [thread * SlotsPerThread + slot].
 /// </summary>
 internal sealed partial class BlockRunner
@@ -27,6 +27,7 @@ internal sealed partial class BlockRunner
     private readonly int[] _pc;
     private readonly ThreadState[] _state;
     private readonly CheckedRegion _shared;
+    private readonly SharedRaceDetector _races;
     private readonly CheckedRegion _local;
     private readonly StateSpaces _memory;
     private readonly long _instructionLimit;
@@ -50,7 +51,8 @@ internal sealed partial class BlockRunner
             : program.StaticSharedBytes;
         _shared = new CheckedRegion(sharedBytes);
         _local = new CheckedRegion(_threads * program.LocalBytes);
-        _memory = new StateSpaces(global, _shared, _local, program.LocalBytes, parameters);
+        _races = new SharedRaceDetector(sharedBytes, ThreadIndex);
+        _memory = new StateSpaces(global, _shared, _races, _local, program.LocalBytes, parameters);
         _instructionLimit = instructionLimit;
     }
 
@@ -76,6 +78,7 @@ internal sealed partial class BlockRunner
     {
         _block = block;
         _shared.ForgetWrites();
+        _races.Reset();
         _local.ForgetWrites();
         for (int t = 0; t < _threads; t++)
         {

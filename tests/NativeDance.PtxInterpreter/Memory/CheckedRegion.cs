@@ -4,14 +4,22 @@ using NativeDance.PtxInterpreter.Execution;
 namespace NativeDance.PtxInterpreter.Memory;
 
 /// <summary>
-/// A byte range with a shadow "written" byte per data byte (1 = written). Reads of bytes never written since the last
-/// <see cref="ForgetWrites"/> fault, writes mark their bytes. Used for global allocations, shared and local memory.
-/// The shadow of the common 1/2/4/8-byte accesses is checked with one word compare.
+/// A byte range with a shadow byte per data byte: <see cref="Unwritten"/>, <see cref="Written"/> (by the host or an
+/// earlier launch) or <see cref="WrittenByLaunch"/>. Reads of unwritten bytes fault; non-coherent reads (ld.global.nc) of
+/// bytes the running launch wrote fault too, since the read-only cache may hold stale data. Used for global allocations,
+/// shared and local memory. The shadow of the common 1/2/4/8/16-byte accesses is checked with word operations.
 /// </summary>
 internal sealed class CheckedRegion(int length)
 {
+    /// <summary>Shadow value of a byte never written.</summary>
+    public const byte Unwritten = 0;
+    /// <summary>Shadow value of a byte written by the host or a finished launch.</summary>
+    public const byte Written = 1;
+    /// <summary>Shadow value of a byte written by the running launch.</summary>
+    public const byte WrittenByLaunch = 2;
+
     private readonly byte[] _data = new byte[length];
-    private readonly byte[] _written = new byte[length];
+    private readonly byte[] _shadow = new byte[length];
 
     /// <summary>Bytes in the region.</summary>
     public int Length => _data.Length;
@@ -19,26 +27,39 @@ internal sealed class CheckedRegion(int length)
     /// <summary>The bytes [offset, offset + count) for reading; faults when one was never written.</summary>
     public Span<byte> Read(int offset, int count, string what)
     {
-        var written = _written.AsSpan(offset, count);
-        if (!AllSet(written))
+        var shadow = _shadow.AsSpan(offset, count);
+        if (HasUnwritten(shadow))
         {
-            throw new PtxFault($"read of uninitialised {what}: byte {offset + written.IndexOf((byte)0)} was never written");
+            throw new PtxFault($"read of uninitialised {what}: byte {offset + shadow.IndexOf(Unwritten)} was never written");
         }
 
         return _data.AsSpan(offset, count);
     }
 
-    /// <summary>The bytes [offset, offset + count) for writing; marks them written.</summary>
-    public Span<byte> Write(int offset, int count)
+    /// <summary>As <see cref="Read"/> for the non-coherent path, which also faults on bytes the running launch wrote.</summary>
+    public Span<byte> ReadNonCoherent(int offset, int count, string what)
     {
-        var written = _written.AsSpan(offset, count);
+        var data = Read(offset, count, what);
+        int changed = _shadow.AsSpan(offset, count).IndexOf(WrittenByLaunch);
+        if (changed >= 0)
+        {
+            throw new PtxFault($"ld.global.nc of byte {offset + changed}, which this launch wrote: the non-coherent path may return stale data (use ld.global)");
+        }
+
+        return data;
+    }
+
+    /// <summary>The bytes [offset, offset + count) for writing; marks them with <paramref name="mark"/>.</summary>
+    public Span<byte> Write(int offset, int count, byte mark)
+    {
+        var shadow = _shadow.AsSpan(offset, count);
         if (count == 4)
         {
-            MemoryMarshal.Write(written, 0x01010101u);
+            MemoryMarshal.Write(shadow, mark * 0x01010101u);
         }
         else
         {
-            written.Fill(1);
+            shadow.Fill(mark);
         }
 
         return _data.AsSpan(offset, count);
@@ -47,22 +68,31 @@ internal sealed class CheckedRegion(int length)
     /// <summary>Index of the first never-written byte in [offset, offset + count), -1 when all were written.</summary>
     public int FirstUnwritten(int offset, int count)
     {
-        int index = _written.AsSpan(offset, count).IndexOf((byte)0);
+        int index = _shadow.AsSpan(offset, count).IndexOf(Unwritten);
         return index < 0 ? -1 : offset + index;
     }
 
     /// <summary>The bytes [offset, offset + count) without any check (host-side download after a check).</summary>
     public ReadOnlySpan<byte> Peek(int offset, int count) => _data.AsSpan(offset, count);
 
-    private static bool AllSet(ReadOnlySpan<byte> written) => written.Length switch
+    /// <summary>Marks every byte unwritten again (fresh shared or local memory for the next block).</summary>
+    public void ForgetWrites() => Array.Clear(_shadow);
+
+    /// <summary>A launch ended: its writes become ordinary written bytes.</summary>
+    public void EndLaunch() => _shadow.AsSpan().Replace(WrittenByLaunch, Written);
+
+    /// <summary>True when a shadow byte is <see cref="Unwritten"/> (word-wide zero-byte test for the common sizes).</summary>
+    private static bool HasUnwritten(ReadOnlySpan<byte> shadow) => shadow.Length switch
     {
-        1 => written[0] != 0,
-        2 => MemoryMarshal.Read<ushort>(written) == 0x0101,
-        4 => MemoryMarshal.Read<uint>(written) == 0x01010101u,
-        8 => MemoryMarshal.Read<ulong>(written) == 0x0101010101010101UL,
-        _ => written.IndexOf((byte)0) < 0,
+        1 => shadow[0] == Unwritten,
+        2 => shadow[0] == Unwritten || shadow[1] == Unwritten,
+        4 => HasZeroByte(MemoryMarshal.Read<uint>(shadow)),
+        8 => HasZeroByte(MemoryMarshal.Read<ulong>(shadow)),
+        16 => HasZeroByte(MemoryMarshal.Read<ulong>(shadow)) || HasZeroByte(MemoryMarshal.Read<ulong>(shadow[8..])),
+        _ => shadow.IndexOf(Unwritten) >= 0,
     };
 
-    /// <summary>Marks every byte unwritten again (fresh shared or local memory for the next block).</summary>
-    public void ForgetWrites() => Array.Clear(_written);
+    private static bool HasZeroByte(uint word) => ((word - 0x01010101u) & ~word & 0x80808080u) != 0;
+
+    private static bool HasZeroByte(ulong word) => ((word - 0x0101010101010101UL) & ~word & 0x8080808080808080UL) != 0;
 }

@@ -63,6 +63,15 @@ internal sealed class GlobalMemory
         return region;
     }
 
+    /// <summary>A launch ended (or faulted): what it wrote counts as written before the next one.</summary>
+    public void EndLaunch()
+    {
+        foreach (var (_, region) in _allocations)
+        {
+            region.EndLaunch();
+        }
+    }
+
     private int FindContaining(ulong address)
     {
         int low = 0, high = _allocations.Count - 1;

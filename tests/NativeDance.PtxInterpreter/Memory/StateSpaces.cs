@@ -8,7 +8,8 @@ namespace NativeDance.PtxInterpreter.Memory;
 /// parameters. Shared and local addresses are offsets in their own space; in the generic space they appear in the windows
 /// at <see cref="SharedWindow"/> and <see cref="LocalWindow"/> (cvta), everything else in the generic space is global.
 /// </summary>
-internal sealed class StateSpaces(GlobalMemory global, CheckedRegion shared, CheckedRegion local, int localBytesPerThread, byte[] parameters)
+internal sealed class StateSpaces(
+    GlobalMemory global, CheckedRegion shared, SharedRaceDetector races, CheckedRegion local, int localBytesPerThread, byte[] parameters)
 {
     /// <summary>Generic address of shared offset 0.</summary>
     public const ulong SharedWindow = 0x7F00_0000_0000;
@@ -17,10 +18,7 @@ internal sealed class StateSpaces(GlobalMemory global, CheckedRegion shared, Che
     /// <summary>Size of each window.</summary>
     public const ulong WindowBytes = 1UL << 32;
 
-    /// <summary>Bytes of shared memory of the block (static + dynamic).</summary>
-    public int SharedBytes => shared.Length;
-
-    /// <summary>Checks and returns the bytes [address, address + count) of a space for reading.</summary>
+    /// <summary>Checks and returns the bytes [address, address + count) of a space for reading (also the read half of an atomic).</summary>
     public Span<byte> Read(MemorySpace space, ulong address, int count, int thread)
     {
         switch (Route(space, ref address))
@@ -28,7 +26,12 @@ internal sealed class StateSpaces(GlobalMemory global, CheckedRegion shared, Che
             case MemorySpace.Global:
                 return global.Resolve(address, count, out int offset).Read(offset, count, "global memory");
             case MemorySpace.Shared:
-                return shared.Read(SharedOffset(address, count), count, "shared memory");
+            {
+                int sharedOffset = SharedOffset(address, count);
+                var bytes = shared.Read(sharedOffset, count, "shared memory");
+                races.CheckRead(sharedOffset, count, thread);
+                return bytes;
+            }
             case MemorySpace.Local:
                 return local.Read(LocalOffset(address, count, thread), count, "local memory");
             default:
@@ -41,17 +44,25 @@ internal sealed class StateSpaces(GlobalMemory global, CheckedRegion shared, Che
         }
     }
 
+    /// <summary>Checks and returns global bytes for ld.global.nc: as <see cref="Read"/>, and none may have been written by this launch.</summary>
+    public Span<byte> ReadNonCoherent(ulong address, int count) =>
+        global.Resolve(address, count, out int offset).ReadNonCoherent(offset, count, "global memory");
+
     /// <summary>Checks and returns the bytes [address, address + count) of a space for writing, marking them written.</summary>
     public Span<byte> Write(MemorySpace space, ulong address, int count, int thread)
     {
         switch (Route(space, ref address))
         {
             case MemorySpace.Global:
-                return global.Resolve(address, count, out int offset).Write(offset, count);
+                return global.Resolve(address, count, out int offset).Write(offset, count, CheckedRegion.WrittenByLaunch);
             case MemorySpace.Shared:
-                return shared.Write(SharedOffset(address, count), count);
+            {
+                int sharedOffset = SharedOffset(address, count);
+                races.RecordWrite(sharedOffset, count, thread);
+                return shared.Write(sharedOffset, count, CheckedRegion.WrittenByLaunch);
+            }
             case MemorySpace.Local:
-                return local.Write(LocalOffset(address, count, thread), count);
+                return local.Write(LocalOffset(address, count, thread), count, CheckedRegion.WrittenByLaunch);
             default:
                 throw new PtxFault("kernel parameters are read-only");
         }

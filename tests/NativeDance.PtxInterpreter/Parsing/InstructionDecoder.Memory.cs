@@ -63,7 +63,8 @@ internal sealed partial class InstructionDecoder
     private Instruction Load(Modifiers modifiers, string[] args)
     {
         var space = Space(modifiers, allowParam: true);
-        if (modifiers.Take("nc") && space != MemorySpace.Global)
+        bool nonCoherent = modifiers.Take("nc");
+        if (nonCoherent && space != MemorySpace.Global)
         {
             throw new PtxSyntaxError("ld.nc needs the .global state space");
         }
@@ -74,6 +75,7 @@ internal sealed partial class InstructionDecoder
         modifiers.Done();
         Expect(args, 2, "ld");
         var instruction = Access(Opcode.Ld, space, type, args[1]);
+        instruction.NonCoherent = nonCoherent;
         SetVector(ref instruction, operands.Vector(args[0], type, destinations: true), count, "ld");
         return instruction;
     }

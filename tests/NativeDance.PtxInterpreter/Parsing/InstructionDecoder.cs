@@ -4,7 +4,7 @@ namespace NativeDance.PtxInterpreter.Parsing;
 
 /// <summary>
 /// Decodes one instruction statement ("@!%p1 ld.global.v4.f32 {%f1,%f2,%f3,%f4}, [%rd1+16]") into an <see cref="Instruction"/>.
-/// Anything outside the dialect of PTX-CONTRACT throws <see cref="PtxSyntaxError"/>.
+/// Anything outside the supported dialect (README.md) throws <see cref="PtxSyntaxError"/>.
 /// </summary>
 internal sealed partial class InstructionDecoder(Operands operands)
 {

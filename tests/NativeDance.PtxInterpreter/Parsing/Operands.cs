@@ -159,9 +159,6 @@ internal sealed partial class Operands
         return (slot, offset, type.Size() == 4, null);
     }
 
-    /// <summary>True when <paramref name="token"/> names a declared variable.</summary>
-    public bool IsSymbol(string token) => _symbols.ContainsKey(token);
-
     /// <summary>The slot holding constant bits <paramref name="value"/>.</summary>
     public int Constant(ulong value)
     {

@@ -60,6 +60,8 @@ internal struct Instruction
     public RegisterVector Vector;
     /// <summary>Address offset added to the base slot.</summary>
     public long Offset;
+    /// <summary>ld.global.nc: the bytes must not change during the launch.</summary>
+    public bool NonCoherent;
     /// <summary>True when the address base is a 32-bit register: base + offset wraps at 32 bits.</summary>
     public bool Address32;
     /// <summary>shfl/vote membermask slot.</summary>

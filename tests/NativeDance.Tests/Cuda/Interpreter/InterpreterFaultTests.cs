@@ -81,6 +81,50 @@ public sealed class InterpreterFaultTests
     }
 
     [Fact]
+    public void ReadingAnotherThreadsWriteWithoutABarrierBetweenIsARace()
+    {
+        var device = new PtxDevice();
+        ulong output = device.Allocate(32 * 4);
+
+        var error = Assert.Throws<PtxExecutionException>(() =>
+            device.Launch(TestPrograms.Kernel("faults", "missing_barrier"), TestPrograms.Linear(32, 32), output));
+
+        Assert.Equal(new Dim3(1, 0, 0), error.Thread);
+        Assert.Contains("shared memory race: this thread reads byte 0, which thread (0, 0, 0) wrote", error.Message, StringComparison.Ordinal);
+        Assert.Equal("ld.shared.u32 %r8, [%r7];", error.LineText);
+    }
+
+    [Fact]
+    public void TwoThreadsStoringToOneSharedWordBetweenBarriersIsARace()
+    {
+        var device = new PtxDevice();
+        ulong output = device.Allocate(32 * 4);
+        var kernel = TestPrograms.Kernel("faults", "shared_write_conflict");
+
+        device.Launch(kernel, TestPrograms.Linear(1, 1), output);
+        Assert.Equal([0u], device.Download<uint>(output, 1));
+
+        var error = Assert.Throws<PtxExecutionException>(() => device.Launch(kernel, TestPrograms.Linear(2, 2), output));
+        Assert.Equal(new Dim3(1, 0, 0), error.Thread);
+        Assert.Contains("overwrites byte 0, which thread (0, 0, 0) wrote", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NonCoherentLoadOfDataTheLaunchWroteFaultsButALaterLaunchMayReadIt()
+    {
+        var device = new PtxDevice();
+        ulong data = device.Allocate(4 * sizeof(float)), y = device.Upload<float>([1f]);
+
+        var error = Assert.Throws<PtxExecutionException>(() =>
+            device.Launch(TestPrograms.Kernel("faults", "stale_non_coherent"), TestPrograms.Linear(4, 4), data));
+
+        Assert.Equal(new Dim3(0, 0, 0), error.Thread);
+        Assert.Contains("ld.global.nc of byte 0, which this launch wrote", error.Message, StringComparison.Ordinal);
+        device.Launch(TestPrograms.Kernel("saxpy", "saxpy"), TestPrograms.Linear(1, 32), new SaxpyArgs(data, y, 1, 2f));
+        Assert.Equal([1f], device.Download<float>(y, 1));
+    }
+
+    [Fact]
     public void ThreadsWaitingAtDifferentBarriersAreDivergence()
     {
         var device = new PtxDevice();

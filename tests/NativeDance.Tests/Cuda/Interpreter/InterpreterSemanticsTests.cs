@@ -110,6 +110,27 @@ public sealed class InterpreterSemanticsTests
     }
 
     [Fact]
+    public void SixtyFourBitOperationsFollowPtxSemantics()
+    {
+        (long A, long B)[] pairs = [(-7, 2), (long.MinValue, -1), (123456789012345, 1000003), (-1, 64), (0x00F0F0F0F0F0F0F0, 3), (-5, -3), ((1L << 60) + 1, -1L << 40)];
+        var device = new PtxDevice();
+        ulong a = device.Upload<long>(pairs.Select(p => p.A).ToArray()), b = device.Upload<long>(pairs.Select(p => p.B).ToArray());
+        ulong output = device.Allocate(pairs.Length * 12 * sizeof(ulong));
+
+        device.Launch(TestPrograms.Kernel("arithmetic", "wide_ops"), TestPrograms.Linear(pairs.Length, 32), new BinaryArgs(a, b, output, (uint)pairs.Length));
+
+        ulong[] result = device.Download<ulong>(output, pairs.Length * 12);
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            Assert.Equal(WideReference(pairs[i].A, pairs[i].B), result.AsSpan(i * 12, 12).ToArray());
+        }
+
+        Assert.Equal(ulong.MaxValue, result[1]);
+        Assert.Equal(1UL, result[2]);
+        Assert.Equal([unchecked((ulong)long.MinValue), 0UL], result.AsSpan(12 + 3, 2).ToArray());
+    }
+
+    [Fact]
     public void FloatOperationsHandleNaNSignedZeroAndRounding()
     {
         float[] a = [1f, float.NaN, 2f, -0f, 3f, -4f, 2f, 1e-45f, 0.1f];
@@ -163,6 +184,26 @@ public sealed class InterpreterSemanticsTests
             Math.Max(ua, ub),
             unchecked((uint)(a < 0 ? -a : a)),
             (uint)(ub > 63 ? (a < 0 ? -1L : 0L) : (long)a >> (int)ub),
+        ];
+    }
+
+    private static ulong[] WideReference(long a, long b)
+    {
+        uint amount = (uint)b;
+        return
+        [
+            unchecked((ulong)(a * b)),
+            (ulong)Math.BigMul(a, b, out _),
+            Math.BigMul((ulong)a, (ulong)b, out _),
+            unchecked((ulong)(b == -1 ? -a : a / b)),
+            (ulong)(b == -1 ? 0 : a % b),
+            (ulong)a / (ulong)b,
+            (ulong)Math.Min(a, b),
+            Math.Max((ulong)a, (ulong)b),
+            amount >= 64 ? 0 : (ulong)a << (int)amount,
+            amount >= 64 ? 0 : (ulong)a >> (int)amount,
+            (uint)System.Numerics.BitOperations.PopCount((ulong)a) | ((ulong)(uint)System.Numerics.BitOperations.LeadingZeroCount((ulong)b) << 32),
+            BitConverter.DoubleToUInt64Bits(Math.FusedMultiplyAdd(a, b, 0.5)),
         ];
     }
 
