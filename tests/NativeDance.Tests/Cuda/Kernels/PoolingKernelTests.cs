@@ -1,4 +1,7 @@
 using NativeDance.Cuda.Kernels;
+using NativeDance.Pruning.Inference;
+using NativeDance.Pruning.Inference.Steps;
+using NativeDance.Tensors;
 using NativeDance.Tensors.Conv;
 using NativeDance.Tensors.Ops;
 using NativeDance.Tests.Ops;
@@ -6,7 +9,7 @@ using NativeDance.Tests.Testing;
 
 namespace NativeDance.Tests.Cuda.Kernels;
 
-/// <summary>pooling.ptx through the interpreter against the CPU engine (bit for bit) and plain double references.</summary>
+/// <summary>pooling.ptx through the interpreter against the CPU engine and the plan's GlobalPoolStep (bit for bit) and plain double references.</summary>
 public class PoolingKernelTests
 {
     // A spread of the CPU tests' axis configurations (kernel 1-4, stride 1-3, padding up to half, dilation 1-2, odd
@@ -81,6 +84,31 @@ public class PoolingKernelTests
         device.Launch(PoolingKernels.GlobalAvgPool(batch, positions, channels, rectify, input, output));
         var context = $"global pool N={batch} positions={positions} C={channels} rectify={rectify}";
         Numerics.AssertClose(device.ReadGuarded(output, batch * channels, context), expected, 1e-13, context);
+    }
+
+    [Theory]
+    [InlineData(2, 10, 15, 37, true)]    // 300 positions: two blocks of the plan's float sums
+    [InlineData(1, 7, 7, 64, false)]
+    public unsafe void GlobalAvgPoolEqualsThePlanStepBitForBit(int frames, int height, int width, int channels, bool rectify)
+    {
+        int positions = frames * height * width;
+        var x = OpsTestData.Normal(positions * channels, (ulong)(positions + channels));
+        var input = new PlanValue("x", new Shape(1, frames, height, width, channels)) { Offset = 0 };
+        var output = new PlanValue("pooled", new Shape(1, channels)) { Offset = x.Length };
+        var arena = new float[x.Length + channels];
+        x.CopyTo(arena, 0);
+        var state = new PlanState(gates: 0, layers: 0);
+        fixed (float* memory = arena)
+        {
+            state.Arena = memory;
+            new GlobalPoolStep("global pool", input, output, rectify).Run(state);
+        }
+
+        var device = new InterpretedDevice();
+        ulong source = device.Upload<float>(x), pooled = device.GuardedOutput(channels);
+        device.Launch(PoolingKernels.GlobalAvgPool(1, positions, channels, rectify, source, pooled));
+        string context = $"global pool of {positions} positions x {channels} rectify={rectify}";
+        InterpretedDevice.AssertBitwise(arena.AsSpan(x.Length), device.ReadGuarded(pooled, channels, context), context);
     }
 
     [Fact]
