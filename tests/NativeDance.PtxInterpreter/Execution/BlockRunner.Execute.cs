@@ -213,7 +213,7 @@ internal sealed partial class BlockRunner
     {
         ulong address = Address(in i, r);
         CheckAlignment(address, i.ElementSize);
-        var bytes = _memory.Read(i.Space, address, i.ElementSize, t);
+        var bytes = _memory.ReadModifyWrite(i.Space, address, i.ElementSize, t);
         ulong old = Element.Read(bytes, i.Type);
         Element.Write(bytes, i.ElementSize, AtomicOps.Apply(i.Atomic, i.Type, old, r[i.B], i.C >= 0 ? r[i.C] : 0));
         if (i.D >= 0)

@@ -44,6 +44,18 @@ internal sealed class StateSpaces(
         }
     }
 
+    /// <summary>
+    /// Checks and returns the bytes of an atomic read-modify-write: they must be initialised; global and local bytes are
+    /// marked written by the launch; shared bytes are race-checked as a read and not recorded as a write, so atomics of
+    /// several threads on one word between barriers are fine.
+    /// </summary>
+    public Span<byte> ReadModifyWrite(MemorySpace space, ulong address, int count, int thread)
+    {
+        var bytes = Read(space, address, count, thread);
+        var routed = Route(space, ref address);
+        return routed == MemorySpace.Shared ? bytes : Write(routed, address, count, thread);
+    }
+
     /// <summary>Checks and returns global bytes for ld.global.nc: as <see cref="Read"/>, and none may have been written by this launch.</summary>
     public Span<byte> ReadNonCoherent(ulong address, int count) =>
         global.Resolve(address, count, out int offset).ReadNonCoherent(offset, count, "global memory");

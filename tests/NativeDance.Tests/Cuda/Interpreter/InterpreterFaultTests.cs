@@ -125,6 +125,19 @@ public sealed class InterpreterFaultTests
     }
 
     [Fact]
+    public void NonCoherentLoadOfAnAtomicCounterFaults()
+    {
+        var device = new PtxDevice();
+        ulong counter = device.Upload<uint>([0u]);
+
+        var error = Assert.Throws<PtxExecutionException>(() =>
+            device.Launch(TestPrograms.Kernel("faults", "stale_counter"), TestPrograms.Linear(1, 1), counter));
+
+        Assert.Contains("which this launch wrote", error.Message, StringComparison.Ordinal);
+        Assert.Equal("ld.global.nc.u32 %r2, [%rd1];", error.LineText);
+    }
+
+    [Fact]
     public void ThreadsWaitingAtDifferentBarriersAreDivergence()
     {
         var device = new PtxDevice();
