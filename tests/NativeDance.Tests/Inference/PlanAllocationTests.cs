@@ -37,6 +37,9 @@ public class PlanAllocationTests
         _ = plan.Counters.Gates;
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
-        Assert.All(plan.Counters.StepSeconds.ToArray(), s => Assert.True(s > 0));
+        // Timings were collected: none negative, and the clip took time (a tiny step can read 0 on a coarse clock).
+        var seconds = plan.Counters.StepSeconds.ToArray();
+        Assert.All(seconds, s => Assert.True(s >= 0));
+        Assert.True(seconds.Sum() > 0);
     }
 }
