@@ -39,14 +39,14 @@ internal sealed class CheckedRegion(int length)
     /// <summary>As <see cref="Read"/> for the non-coherent path, which also faults on bytes the running launch wrote.</summary>
     public Span<byte> ReadNonCoherent(int offset, int count, string what)
     {
-        var data = Read(offset, count, what);
-        int changed = _shadow.AsSpan(offset, count).IndexOf(WrittenByLaunch);
-        if (changed >= 0)
+        var shadow = _shadow.AsSpan(offset, count);
+        if (!AllWrittenBefore(shadow))
         {
-            throw new PtxFault($"ld.global.nc of byte {offset + changed}, which this launch wrote: the non-coherent path may return stale data (use ld.global)");
+            Read(offset, count, what);
+            throw new PtxFault($"ld.global.nc of byte {offset + shadow.IndexOf(WrittenByLaunch)}, which this launch wrote: the non-coherent path may return stale data (use ld.global)");
         }
 
-        return data;
+        return _data.AsSpan(offset, count);
     }
 
     /// <summary>The bytes [offset, offset + count) for writing; marks them with <paramref name="mark"/>.</summary>
@@ -90,6 +90,15 @@ internal sealed class CheckedRegion(int length)
         8 => HasZeroByte(MemoryMarshal.Read<ulong>(shadow)),
         16 => HasZeroByte(MemoryMarshal.Read<ulong>(shadow)) || HasZeroByte(MemoryMarshal.Read<ulong>(shadow[8..])),
         _ => shadow.IndexOf(Unwritten) >= 0,
+    };
+
+    /// <summary>True when every shadow byte is <see cref="Written"/> (one word compare for the common sizes).</summary>
+    private static bool AllWrittenBefore(ReadOnlySpan<byte> shadow) => shadow.Length switch
+    {
+        4 => MemoryMarshal.Read<uint>(shadow) == Written * 0x01010101u,
+        8 => MemoryMarshal.Read<ulong>(shadow) == Written * 0x0101010101010101UL,
+        16 => MemoryMarshal.Read<ulong>(shadow) == Written * 0x0101010101010101UL && MemoryMarshal.Read<ulong>(shadow[8..]) == Written * 0x0101010101010101UL,
+        _ => !shadow.ContainsAnyExcept(Written),
     };
 
     private static bool HasZeroByte(uint word) => ((word - 0x01010101u) & ~word & 0x80808080u) != 0;
