@@ -82,7 +82,8 @@ public sealed class PtxDevice
     /// whose fields follow the .param order): blocks one after another, the threads of a block cooperatively, so barriers and
     /// warp collectives mean what they mean. Throws ArgumentException when the struct size or the launch shape is wrong, and
     /// <see cref="PtxExecutionException"/> when the kernel faults: out-of-bounds or misaligned access, read of uninitialised
-    /// memory, ld.global.nc of data the launch wrote, a shared-memory race between barriers, barrier or warp divergence,
+    /// memory, ld.global.nc of data the launch wrote, a shared-memory race between barriers, a global-memory race between
+    /// blocks (unless the kernel fences), barrier or warp divergence,
     /// integer division by zero, trap, or more than <see cref="InstructionLimit"/> instructions.
     /// </summary>
     public void Launch<TArgs>(PtxKernel kernel, LaunchShape shape, in TArgs args) where TArgs : unmanaged

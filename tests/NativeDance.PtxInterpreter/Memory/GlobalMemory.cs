@@ -32,7 +32,7 @@ internal sealed class GlobalMemory
         }
 
         ulong address = _next;
-        _allocations.Add((address, new CheckedRegion((int)bytes)));
+        _allocations.Add((address, new CheckedRegion((int)bytes, trackWritingBlocks: true)));
         _next = (address + (ulong)bytes + GuardBytes + AllocationAlignment - 1) & ~(AllocationAlignment - 1);
         return address;
     }
