@@ -139,7 +139,8 @@ public sealed class PtxDevice
         long shared = shape.DynamicSharedBytes > 0 ? program.DynamicSharedOffset + (long)shape.DynamicSharedBytes : program.StaticSharedBytes;
         if (shared > MaxSharedBytesPerBlock)
         {
-            throw new ArgumentException($"launch of {kernel.Name}: {shared} bytes of shared memory (static {program.StaticSharedBytes} + dynamic {shape.DynamicSharedBytes}) exceed {MaxSharedBytesPerBlock}", nameof(shape));
+            throw new ArgumentException($"launch of {kernel.Name}: {shared} bytes of shared memory (static {program.StaticSharedBytes} + " +
+                $"dynamic {shape.DynamicSharedBytes}) exceed {MaxSharedBytesPerBlock}", nameof(shape));
         }
     }
 
