@@ -30,8 +30,9 @@ public sealed class PtxDevice
     /// <summary>Statistics of the most recent successful launch (null before the first).</summary>
     public PtxLaunchStatistics? LastLaunch { get; private set; }
 
-    /// <summary>Instructions one launch may execute before it is stopped as an endless loop.</summary>
-    public long InstructionLimit { get; set; } = 2_000_000_000;
+    /// <summary>Instructions one launch may execute before it is stopped as an endless loop (default 10^9: tens of
+    /// seconds of interpretation, far beyond a unit-test launch).</summary>
+    public long InstructionLimit { get; set; } = 1_000_000_000;
 
     /// <summary>Maps <paramref name="bytes"/> bytes of global memory, 256-byte aligned, followed by an unmapped guard gap.
     /// The contents are uninitialised: a kernel reading them before they are written faults.</summary>
