@@ -30,8 +30,9 @@ public sealed class PtxDevice
     /// <summary>Statistics of the most recent successful launch (null before the first).</summary>
     public PtxLaunchStatistics? LastLaunch { get; private set; }
 
-    /// <summary>Instructions one launch may execute before it is stopped as an endless loop.</summary>
-    public long InstructionLimit { get; set; } = 2_000_000_000;
+    /// <summary>Instructions one launch may execute before it is stopped as an endless loop (default 10^9: tens of
+    /// seconds of interpretation, far beyond a unit-test launch).</summary>
+    public long InstructionLimit { get; set; } = 1_000_000_000;
 
     /// <summary>Maps <paramref name="bytes"/> bytes of global memory, 256-byte aligned, followed by an unmapped guard gap.
     /// The contents are uninitialised: a kernel reading them before they are written faults.</summary>
@@ -82,7 +83,8 @@ public sealed class PtxDevice
     /// whose fields follow the .param order): blocks one after another, the threads of a block cooperatively, so barriers and
     /// warp collectives mean what they mean. Throws ArgumentException when the struct size or the launch shape is wrong, and
     /// <see cref="PtxExecutionException"/> when the kernel faults: out-of-bounds or misaligned access, read of uninitialised
-    /// memory, ld.global.nc of data the launch wrote, a shared-memory race between barriers, barrier or warp divergence,
+    /// memory, ld.global.nc of data the launch wrote, a shared-memory race between barriers, a global-memory race between
+    /// blocks (unless the kernel fences), barrier or warp divergence,
     /// integer division by zero, trap, or more than <see cref="InstructionLimit"/> instructions.
     /// </summary>
     public void Launch<TArgs>(PtxKernel kernel, LaunchShape shape, in TArgs args) where TArgs : unmanaged
@@ -138,7 +140,8 @@ public sealed class PtxDevice
         long shared = shape.DynamicSharedBytes > 0 ? program.DynamicSharedOffset + (long)shape.DynamicSharedBytes : program.StaticSharedBytes;
         if (shared > MaxSharedBytesPerBlock)
         {
-            throw new ArgumentException($"launch of {kernel.Name}: {shared} bytes of shared memory (static {program.StaticSharedBytes} + dynamic {shape.DynamicSharedBytes}) exceed {MaxSharedBytesPerBlock}", nameof(shape));
+            throw new ArgumentException($"launch of {kernel.Name}: {shared} bytes of shared memory (static {program.StaticSharedBytes} + " +
+                $"dynamic {shape.DynamicSharedBytes}) exceed {MaxSharedBytesPerBlock}", nameof(shape));
         }
     }
 

@@ -3,9 +3,9 @@ using NativeDance.Cuda;
 namespace NativeDance.PtxInterpreter;
 
 /// <summary>
-/// A kernel did something a GPU would fault on or leave undefined (out-of-bounds or misaligned access, read of uninitialised
-/// memory, a shared-memory race, a stale non-coherent read, barrier or warp divergence, integer division by zero): names the
-/// kernel, block, thread and PTX line.
+/// A kernel did something a GPU would fault on or leave undefined (out-of-bounds or misaligned access, read of
+/// uninitialised memory, a shared-memory or cross-block global-memory race, a stale non-coherent read, barrier or warp
+/// divergence, integer division by zero): names the kernel, block, thread and PTX line.
 /// </summary>
 public sealed class PtxExecutionException : Exception
 {

@@ -121,7 +121,7 @@ internal sealed partial class BlockRunner
                     case Opcode.Ld: Load(in i, r, t); break;
                     case Opcode.St: Store(in i, r, t); break;
                     case Opcode.Atom: Atomic(in i, r, t); break;
-                    case Opcode.Nop: break;
+                    case Opcode.Fence: break;
                     case Opcode.Bra:
                         if (executed + _instructions > _instructionLimit)
                         {

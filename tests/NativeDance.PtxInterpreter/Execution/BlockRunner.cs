@@ -52,7 +52,7 @@ internal sealed partial class BlockRunner
         _shared = new CheckedRegion(sharedBytes);
         _local = new CheckedRegion(_threads * program.LocalBytes);
         _races = new SharedRaceDetector(sharedBytes, ThreadIndex);
-        _memory = new StateSpaces(global, _shared, _races, _local, program.LocalBytes, parameters);
+        _memory = new StateSpaces(global, _shared, _races, _local, program.LocalBytes, parameters, !program.UsesFences, BlockIndex);
         _instructionLimit = instructionLimit;
     }
 
@@ -66,6 +66,7 @@ internal sealed partial class BlockRunner
             {
                 for (uint x = 0; x < grid.X; x++)
                 {
+                    _memory.Block = (int)(x + grid.X * (y + grid.Y * z));
                     RunBlock(new Dim3(x, y, z));
                 }
             }
@@ -127,6 +128,12 @@ internal sealed partial class BlockRunner
             SpecialRegister.WarpId => (ulong)(thread / WarpSize),
             _ => (ulong)((_threads + WarpSize - 1) / WarpSize),
         };
+    }
+
+    private Dim3 BlockIndex(int block)
+    {
+        uint x = _shape.Grid.X, y = _shape.Grid.Y;
+        return new Dim3((uint)block % x, (uint)block / x % y, (uint)block / (x * y));
     }
 
     private Dim3 ThreadIndex(int thread)

@@ -9,7 +9,10 @@ namespace NativeDance.PtxInterpreter.Memory;
 /// bytes the running launch wrote fault too, since the read-only cache may hold stale data. Used for global allocations,
 /// shared and local memory. The shadow of the common 1/2/4/8/16-byte accesses is checked with word operations.
 /// </summary>
-internal sealed class CheckedRegion(int length)
+/// <param name="length">Bytes in the region.</param>
+/// <param name="trackWritingBlocks">Global allocations also remember which block of the running launch wrote each byte,
+/// for <see cref="OtherWritingBlock"/>.</param>
+internal sealed class CheckedRegion(int length, bool trackWritingBlocks = false)
 {
     /// <summary>Shadow value of a byte never written.</summary>
     public const byte Unwritten = 0;
@@ -20,6 +23,8 @@ internal sealed class CheckedRegion(int length)
 
     private readonly byte[] _data = new byte[length];
     private readonly byte[] _shadow = new byte[length];
+    // Linear index + 1 of the block that wrote each byte in the running launch, 0 when none did.
+    private readonly int[]? _writingBlock = trackWritingBlocks ? new int[length] : null;
 
     /// <summary>Bytes in the region.</summary>
     public int Length => _data.Length;
@@ -39,14 +44,14 @@ internal sealed class CheckedRegion(int length)
     /// <summary>As <see cref="Read"/> for the non-coherent path, which also faults on bytes the running launch wrote.</summary>
     public Span<byte> ReadNonCoherent(int offset, int count, string what)
     {
-        var data = Read(offset, count, what);
-        int changed = _shadow.AsSpan(offset, count).IndexOf(WrittenByLaunch);
-        if (changed >= 0)
+        var shadow = _shadow.AsSpan(offset, count);
+        if (!AllWrittenBefore(shadow))
         {
-            throw new PtxFault($"ld.global.nc of byte {offset + changed}, which this launch wrote: the non-coherent path may return stale data (use ld.global)");
+            Read(offset, count, what);
+            throw new PtxFault($"ld.global.nc of byte {offset + shadow.IndexOf(WrittenByLaunch)}, which this launch wrote: the non-coherent path may return stale data (use ld.global)");
         }
 
-        return data;
+        return _data.AsSpan(offset, count);
     }
 
     /// <summary>The bytes [offset, offset + count) for writing; marks them with <paramref name="mark"/>.</summary>
@@ -79,7 +84,35 @@ internal sealed class CheckedRegion(int length)
     public void ForgetWrites() => Array.Clear(_shadow);
 
     /// <summary>A launch ended: its writes become ordinary written bytes.</summary>
-    public void EndLaunch() => _shadow.AsSpan().Replace(WrittenByLaunch, Written);
+    public void EndLaunch()
+    {
+        _shadow.AsSpan().Replace(WrittenByLaunch, Written);
+        if (_writingBlock is not null)
+        {
+            Array.Clear(_writingBlock);
+        }
+    }
+
+    /// <summary>
+    /// A block other than <paramref name="block"/> that wrote a byte of [offset, offset + count) in the running launch
+    /// (its linear index and the byte), or -1 when there is none.
+    /// </summary>
+    public int OtherWritingBlock(int offset, int count, int block, out int at)
+    {
+        for (at = offset; at < offset + count; at++)
+        {
+            int writer = _writingBlock![at] - 1;
+            if (writer >= 0 && writer != block)
+            {
+                return writer;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Records that <paramref name="block"/> wrote [offset, offset + count).</summary>
+    public void RecordWritingBlock(int offset, int count, int block) => _writingBlock.AsSpan(offset, count).Fill(block + 1);
 
     /// <summary>True when a shadow byte is <see cref="Unwritten"/> (word-wide zero-byte test for the common sizes).</summary>
     private static bool HasUnwritten(ReadOnlySpan<byte> shadow) => shadow.Length switch
@@ -90,6 +123,15 @@ internal sealed class CheckedRegion(int length)
         8 => HasZeroByte(MemoryMarshal.Read<ulong>(shadow)),
         16 => HasZeroByte(MemoryMarshal.Read<ulong>(shadow)) || HasZeroByte(MemoryMarshal.Read<ulong>(shadow[8..])),
         _ => shadow.IndexOf(Unwritten) >= 0,
+    };
+
+    /// <summary>True when every shadow byte is <see cref="Written"/> (one word compare for the common sizes).</summary>
+    private static bool AllWrittenBefore(ReadOnlySpan<byte> shadow) => shadow.Length switch
+    {
+        4 => MemoryMarshal.Read<uint>(shadow) == Written * 0x01010101u,
+        8 => MemoryMarshal.Read<ulong>(shadow) == Written * 0x0101010101010101UL,
+        16 => MemoryMarshal.Read<ulong>(shadow) == Written * 0x0101010101010101UL && MemoryMarshal.Read<ulong>(shadow[8..]) == Written * 0x0101010101010101UL,
+        _ => !shadow.ContainsAnyExcept(Written),
     };
 
     private static bool HasZeroByte(uint word) => ((word - 0x01010101u) & ~word & 0x80808080u) != 0;

@@ -20,7 +20,8 @@ internal sealed class GlobalMemory
 
     private readonly List<(ulong Base, CheckedRegion Region)> _allocations = [];
     private ulong _next = FirstAddress;
-    private int _lastHit;
+    private ulong _lastBase;
+    private CheckedRegion? _lastRegion;
 
     /// <summary>Maps <paramref name="bytes"/> new, unwritten bytes and returns their address.</summary>
     public ulong Allocate(long bytes)
@@ -31,7 +32,7 @@ internal sealed class GlobalMemory
         }
 
         ulong address = _next;
-        _allocations.Add((address, new CheckedRegion((int)bytes)));
+        _allocations.Add((address, new CheckedRegion((int)bytes, trackWritingBlocks: true)));
         _next = (address + (ulong)bytes + GuardBytes + AllocationAlignment - 1) & ~(AllocationAlignment - 1);
         return address;
     }
@@ -39,8 +40,10 @@ internal sealed class GlobalMemory
     /// <summary>The allocation holding all of [address, address + count) and the offset of address in it; faults otherwise.</summary>
     public CheckedRegion Resolve(ulong address, int count, out int offset)
     {
-        var (baseAddress, region) = _allocations.Count > 0 ? _allocations[_lastHit] : default;
-        if (region is null || address < baseAddress || address - baseAddress >= (ulong)region.Length)
+        // Consecutive accesses mostly hit the same allocation: try the last one before searching.
+        var region = _lastRegion;
+        ulong start = address - _lastBase;
+        if (region is null || start >= (ulong)region.Length)
         {
             int index = FindContaining(address);
             if (index < 0)
@@ -48,15 +51,15 @@ internal sealed class GlobalMemory
                 throw new PtxFault($"global access of {count} bytes at 0x{address:X} is outside every allocation{Nearest(address)}");
             }
 
-            _lastHit = index;
-            (baseAddress, region) = _allocations[index];
+            (_lastBase, _lastRegion) = _allocations[index];
+            region = _lastRegion;
+            start = address - _lastBase;
         }
 
-        ulong start = address - baseAddress;
         if (start + (ulong)count > (ulong)region.Length)
         {
             throw new PtxFault($"global access of {count} bytes at 0x{address:X} runs past the end of the allocation " +
-                $"[0x{baseAddress:X}, 0x{baseAddress + (ulong)region.Length:X}) of {region.Length} bytes");
+                $"[0x{_lastBase:X}, 0x{_lastBase + (ulong)region.Length:X}) of {region.Length} bytes");
         }
 
         offset = (int)start;

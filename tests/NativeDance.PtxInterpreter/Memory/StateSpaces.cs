@@ -7,9 +7,12 @@ namespace NativeDance.PtxInterpreter.Memory;
 /// The memory one block sees: global memory, the block's shared memory, every thread's local memory and the kernel
 /// parameters. Shared and local addresses are offsets in their own space; in the generic space they appear in the windows
 /// at <see cref="SharedWindow"/> and <see cref="LocalWindow"/> (cvta), everything else in the generic space is global.
+/// Blocks of a launch are unordered on a GPU, so unless the kernel fences (membar/fence), a plain global access to a byte
+/// another block wrote in the same launch is a race (atomics count as reads and are not recorded as writes).
 /// </summary>
 internal sealed class StateSpaces(
-    GlobalMemory global, CheckedRegion shared, SharedRaceDetector races, CheckedRegion local, int localBytesPerThread, byte[] parameters)
+    GlobalMemory global, CheckedRegion shared, SharedRaceDetector races, CheckedRegion local, int localBytesPerThread, byte[] parameters,
+    bool checkBlockRaces, Func<int, Cuda.Dim3> blockIndex)
 {
     /// <summary>Generic address of shared offset 0.</summary>
     public const ulong SharedWindow = 0x7F00_0000_0000;
@@ -18,13 +21,21 @@ internal sealed class StateSpaces(
     /// <summary>Size of each window.</summary>
     public const ulong WindowBytes = 1UL << 32;
 
+    /// <summary>Linear index of the running block.</summary>
+    public int Block { get; set; }
+
     /// <summary>Checks and returns the bytes [address, address + count) of a space for reading (also the read half of an atomic).</summary>
     public Span<byte> Read(MemorySpace space, ulong address, int count, int thread)
     {
         switch (Route(space, ref address))
         {
             case MemorySpace.Global:
-                return global.Resolve(address, count, out int offset).Read(offset, count, "global memory");
+            {
+                var region = global.Resolve(address, count, out int offset);
+                var bytes = region.Read(offset, count, "global memory");
+                CheckOtherBlocks(region, offset, count, address, "reads");
+                return bytes;
+            }
             case MemorySpace.Shared:
             {
                 int sharedOffset = SharedOffset(address, count);
@@ -52,8 +63,12 @@ internal sealed class StateSpaces(
     public Span<byte> ReadModifyWrite(MemorySpace space, ulong address, int count, int thread)
     {
         var bytes = Read(space, address, count, thread);
-        var routed = Route(space, ref address);
-        return routed == MemorySpace.Shared ? bytes : Write(routed, address, count, thread);
+        return Route(space, ref address) switch
+        {
+            MemorySpace.Global => global.Resolve(address, count, out int offset).Write(offset, count, CheckedRegion.WrittenByLaunch),
+            MemorySpace.Local => local.Write(LocalOffset(address, count, thread), count, CheckedRegion.WrittenByLaunch),
+            _ => bytes,
+        };
     }
 
     /// <summary>Checks and returns global bytes for ld.global.nc: as <see cref="Read"/>, and none may have been written by this launch.</summary>
@@ -66,7 +81,12 @@ internal sealed class StateSpaces(
         switch (Route(space, ref address))
         {
             case MemorySpace.Global:
-                return global.Resolve(address, count, out int offset).Write(offset, count, CheckedRegion.WrittenByLaunch);
+            {
+                var region = global.Resolve(address, count, out int offset);
+                CheckOtherBlocks(region, offset, count, address, "overwrites");
+                region.RecordWritingBlock(offset, count, Block);
+                return region.Write(offset, count, CheckedRegion.WrittenByLaunch);
+            }
             case MemorySpace.Shared:
             {
                 int sharedOffset = SharedOffset(address, count);
@@ -77,6 +97,15 @@ internal sealed class StateSpaces(
                 return local.Write(LocalOffset(address, count, thread), count, CheckedRegion.WrittenByLaunch);
             default:
                 throw new PtxFault("kernel parameters are read-only");
+        }
+    }
+
+    private void CheckOtherBlocks(CheckedRegion region, int offset, int count, ulong address, string access)
+    {
+        if (checkBlockRaces && region.OtherWritingBlock(offset, count, Block, out int at) is var writer and >= 0)
+        {
+            throw new PtxFault($"global memory race: this block {access} 0x{address + (ulong)(at - offset):X}, which block {blockIndex(writer)} " +
+                "wrote in this launch (blocks are unordered; use separate launches or atomics)");
         }
     }
 

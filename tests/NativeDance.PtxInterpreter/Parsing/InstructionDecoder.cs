@@ -148,7 +148,7 @@ internal sealed partial class InstructionDecoder(Operands operands)
         {
         }
 
-        return NoOperands(Opcode.Nop, modifiers, args);
+        return NoOperands(Opcode.Fence, modifiers, args);
     }
 
     private static Instruction Branch(Modifiers modifiers, string[] args, out string label)

@@ -39,4 +39,7 @@ internal sealed class KernelProgram
     public required Dim3? RequiredBlock { get; init; }
     /// <summary>Thread limit of .maxntid (product), 0 when not declared.</summary>
     public required ulong MaxThreads { get; init; }
+    /// <summary>True when the entry has a membar or fence: blocks may then communicate through global memory, so the
+    /// cross-block race check is off.</summary>
+    public bool UsesFences => Array.Exists(Code, i => i.Op == Opcode.Fence);
 }

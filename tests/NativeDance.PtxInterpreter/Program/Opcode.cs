@@ -22,7 +22,9 @@ internal enum Opcode : byte
     Cvt,
     CvtaToShared, CvtaShared, CvtaToLocal, CvtaLocal,
     Ld, St, Atom,
-    Bra, Exit, Trap, Nop,
+    Bra, Exit, Trap,
+    /// <summary>membar / fence: nothing to do when threads run one at a time, but it turns off the cross-block race check.</summary>
+    Fence,
     BarSync, BarRed, Shfl, Vote,
 }
 

@@ -138,6 +138,22 @@ public sealed class InterpreterFaultTests
     }
 
     [Fact]
+    public void BlocksWritingTheSameGlobalWordsRaceUnlessTheKernelFences()
+    {
+        var device = new PtxDevice();
+        ulong output = device.Allocate(8 * sizeof(uint));
+        var twoBlocks = TestPrograms.Linear(16, 8);
+
+        var error = Assert.Throws<PtxExecutionException>(() => device.Launch(TestPrograms.Kernel("faults", "block_overwrite"), twoBlocks, output));
+
+        Assert.Equal(new Dim3(1, 0, 0), error.Block);
+        Assert.Equal(new Dim3(0, 0, 0), error.Thread);
+        Assert.Contains($"global memory race: this block overwrites 0x{output:X}, which block (0, 0, 0) wrote in this launch", error.Message, StringComparison.Ordinal);
+        device.Launch(TestPrograms.Kernel("faults", "fenced_block_overwrite"), twoBlocks, output);
+        Assert.All(device.Download<uint>(output, 8), v => Assert.Equal(1u, v));
+    }
+
+    [Fact]
     public void ThreadsWaitingAtDifferentBarriersAreDivergence()
     {
         var device = new PtxDevice();
