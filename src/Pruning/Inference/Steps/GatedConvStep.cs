@@ -9,7 +9,8 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// <summary>
 /// A gated conv for one clip: DANCE's three masks on its input, computed as <see cref="SampleMasks"/> does (frames:
 /// phi_t &gt;= kF * mean phi, at least one kept; channels over the kept frames: psi_c &gt;= kC * mean psi; features: x &gt; 0
-/// and x &gt;= kE * mean of the kept frames and channels), then <see cref="GatedConv3d.Forward"/> on the masked input with
+/// and x &gt;= kE * mean of the kept frames and channels), then <see cref="GatedConv3d"/>'s Forward (weights prepared
+/// once, <see cref="GatedConv3dWeights"/>) on the masked input with
 /// the kept frames and channels as its <see cref="Conv3dInputMask"/> and the counted density, so it picks the
 /// dense-compacted or the sparse-input kernel. Two passes over the input: statistics (fusing a pending ReLU) and
 /// masking (fusing the count of survivors). The masked input is written in place, or into a buffer of its own when
@@ -21,6 +22,7 @@ internal sealed unsafe class GatedConvStep : PlanStep
     private readonly int _gate;
     private readonly Conv3dGeometry _g;
     private readonly FoldedConv _weights;
+    private GatedConv3dWeights? _prepared;
     private readonly PlanValue _input;
     private readonly PlanValue _masked;
     private readonly PlanValue _output;
@@ -73,6 +75,8 @@ internal sealed unsafe class GatedConvStep : PlanStep
 
     public override IEnumerable<PlanValue> Values => [_input, _masked, _output];
 
+    public override void Prepare() => _prepared = new GatedConv3dWeights(_g, _weights.Weight, _weights.Bias);
+
     public override void Run(PlanState state)
     {
         long start = state.CollectTimings ? Stopwatch.GetTimestamp() : 0;
@@ -106,7 +110,7 @@ internal sealed unsafe class GatedConvStep : PlanStep
         if (state.CollectTimings) state.GateMaskSeconds[_gate] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long region = (long)keptFrames * keptChannels * _pixels;
         double density = region == 0 ? 0 : (double)keptFeatures / region;
-        var path = GatedConv3d.Forward(_g, state.Span(_masked), _weights.Weight, _weights.Bias, state.Span(_output), mask, out var work, density);
+        var path = GatedConv3d.Forward(_g, state.Span(_masked), _prepared!, state.Span(_output), mask, out var work, density);
         state.LayerWork[_layer] = work;
         state.Gates[_gate] = new GateCounts(_frames, keptFrames, _channels, keptChannels, _pixels, keptFeatures,
             reach * _g.OutChannels, _denseExecutedMacs, path);

@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NativeDance.Tensors.Gemm;
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Tensors.Conv;
+
+/// <summary>
+/// Pass 2 of the plane form of <see cref="SparseInputConv3d"/>: one output frame (n, to) per parallel iteration, so no
+/// two threads write the same output, summed in an aligned scratch plane (Ho rows of Wo pixels with guard slots,
+/// Cout padded to whole vectors) and a trash row that takes the sums of tap rows landing outside the frame. Bias
+/// first; then per pass over Cout, per temporal tap kt on a kept, in-range input frame with entries, per input line
+/// with entries: <see cref="SparseInputPlaneSweep.Sweep{TS}"/> into the three output rows it reaches; the pass's
+/// weights for one kt stay in the cache while the frame's lines sweep them. Adds what it executes to
+/// <see cref="Tallies"/> (see <see cref="SparseInputAccumulation"/>).
+/// </summary>
+internal unsafe struct SparseInputPlanes : IParallelBody
+{
+    /// <summary>Scratch slots past each end of an output row the sweep may touch.</summary>
+    private const int GuardsBefore = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsBefore;
+    private const int GuardsAfter = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsAfter;
+
+    public Conv3dGeometry Geometry;
+    /// <summary>The bias (zeros for none) padded with zeros to whole vectors, 64-byte aligned.</summary>
+    public float* PaddedBias;
+    public float* Output, Values;
+    public int* Offsets, Starts;
+    public SparseInputPlaneWeights Weights;
+    public byte* FrameKept;
+    public int KeptChannels;
+    public long FrameCapacity;
+    public long* Tallies;
+
+    /// <summary>
+    /// Whether <paramref name="g"/> runs in the plane form at <paramref name="width"/>: AVX-512, groups 1, a 3 x 3
+    /// (kh, kw) window with stride and dilation 1 and padding at most 2 along H and W (any kT, stride, dilation and
+    /// padding along T).
+    /// </summary>
+    public static bool Applies(in Conv3dGeometry g, SimdWidth width) =>
+        width == SimdWidth.Vector512 && g.Groups == 1
+        && g.Kernel.H == 3 && g.Stride.H == 1 && g.Dilation.H == 1 && g.Padding.H <= 2
+        && g.Kernel.W == 3 && g.Stride.W == 1 && g.Dilation.W == 1 && g.Padding.W <= 2;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public readonly void Invoke(int plane)
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        int cout = g.OutChannels, stride = SparseInputWeights.PaddedOutChannels(cout);
+        int rowPixels = g.Output.W + GuardsBefore + GuardsAfter, rowLength = rowPixels * stride;
+        var (scratch, capacity) = NativeBufferPool.Rent((g.Output.H + 1) * rowLength);
+        try
+        {
+            // Real pixels start at the padded bias, guard slots and the trash row at zero (so they never hold denormals).
+            float* slot = (float*)scratch;
+            for (int ho = 0; ho <= g.Output.H; ho++)
+            for (int p = 0; p < rowPixels; p++, slot += stride)
+            {
+                bool real = ho < g.Output.H && p >= GuardsBefore && p < GuardsBefore + g.Output.W;
+                for (int c = 0; c < stride; c += 16) (real ? Vector512.Load(PaddedBias + c) : Vector512<float>.Zero).Store(slot + c);
+            }
+            float* rows = (float*)scratch + GuardsBefore * stride, trash = rows + (nint)g.Output.H * rowLength;
+            Accumulate(plane, rows, trash, rowLength, stride);
+            float* output = Output + (nint)plane * g.Output.H * g.Output.W * cout;
+            for (int ho = 0; ho < g.Output.H; ho++)
+            for (int wo = 0; wo < g.Output.W; wo++, output += cout)
+            {
+                float* sums = rows + (nint)ho * rowLength + (nint)wo * stride;
+                int c = 0;
+                for (; c + 16 <= cout; c += 16) Vector512.Load(sums + c).Store(output + c);
+                for (; c < cout; c++) output[c] = sums[c];
+            }
+        }
+        finally
+        {
+            NativeBufferPool.Return(scratch, capacity);
+        }
+    }
+
+    private readonly void Accumulate(int plane, float* rows, float* trash, int rowLength, int stride)
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        int to = plane % g.Output.T, n = plane / g.Output.T, pixels = g.Input.H * g.Input.W, width = g.Input.W;
+        int lanes = Weights.PassLanes;
+        long macs = 0, entries = 0, weights = 0;
+        for (int pass = 0; pass < Weights.Passes; pass++)
+        for (int kt = 0; kt < g.Kernel.T; kt++)
+        {
+            int it = to * g.Stride.T - g.Padding.T + kt * g.Dilation.T;
+            if ((uint)it >= (uint)g.Input.T || FrameKept[it] == 0) continue;
+            int frame = n * g.Input.T + it;
+            int* starts = Starts + (long)frame * (pixels + 1);
+            if (starts[pixels] == 0) continue;
+            float* values = Values + frame * FrameCapacity;
+            int* offsets = Offsets + frame * FrameCapacity;
+            float* slab = Weights.Slab(pass, kt);
+            if (pass == 0) weights += (long)SparseInputPlaneWeights.Taps * KeptChannels * g.OutChannels;
+            for (int ih = 0; ih < g.Input.H; ih++)
+            {
+                int* line = starts + ih * width;
+                int lineEntries = line[width] - line[0];
+                if (lineEntries == 0) continue;
+                // Tap row kh adds to output row ih + ph - kh; rows outside the frame go to the trash row.
+                int top = ih + g.Padding.H, real = 0;
+                float* row0 = RowOf(top, rows, trash, rowLength, pass * lanes, ref real);
+                float* row1 = RowOf(top - 1, rows, trash, rowLength, pass * lanes, ref real);
+                float* row2 = RowOf(top - 2, rows, trash, rowLength, pass * lanes, ref real);
+                long visited = lanes == 32
+                    ? SparseInputPlaneSweep.Sweep<Sum2>(slab, values, offsets, line, width, g.Padding.W, g.Output.W, row0, row1, row2, stride)
+                    : SparseInputPlaneSweep.Sweep<Sum1>(slab, values, offsets, line, width, g.Padding.W, g.Output.W, row0, row1, row2, stride);
+                if (pass == 0) macs += visited * real * g.OutChannels;
+                entries += lineEntries;
+            }
+        }
+        Interlocked.Add(ref Tallies[SparseInputAccumulation.MacTally], macs);
+        Interlocked.Add(ref Tallies[SparseInputAccumulation.EntryTally], entries);
+        Interlocked.Add(ref Tallies[SparseInputAccumulation.WeightTally], weights);
+    }
+
+    private readonly float* RowOf(int ho, float* rows, float* trash, int rowLength, int lane, ref int real)
+    {
+        if ((uint)ho >= (uint)Geometry.Output.H) return trash + lane;
+        real++;
+        return rows + (nint)ho * rowLength + lane;
+    }
+}
