@@ -10,7 +10,7 @@ namespace NativeDance.Tensors.Conv;
 /// two threads write the same output, summed in an aligned scratch plane (Ho rows of Wo pixels with guard slots,
 /// Cout padded to whole vectors) and a trash row that takes the sums of tap rows landing outside the frame. Bias
 /// first; then per pass over Cout, per temporal tap kt on a kept, in-range input frame with entries, per input line
-/// with entries: <see cref="SparseInputPlaneSweep.Sweep{TS}"/> into the three output rows it reaches; the pass's
+/// with entries: <see cref="SparseInputPlaneSweep.Sweep{TS, TRows}"/> into the three output rows it reaches; the pass's
 /// weights for one kt stay in the cache while the frame's lines sweep them. Adds what it executes to
 /// <see cref="Tallies"/> (see <see cref="SparseInputAccumulation"/>).
 /// </summary>
@@ -105,8 +105,8 @@ internal unsafe struct SparseInputPlanes : IParallelBody
                 float* row1 = RowOf(top - 1, rows, trash, rowLength, pass * lanes, ref real);
                 float* row2 = RowOf(top - 2, rows, trash, rowLength, pass * lanes, ref real);
                 long visited = lanes == 32
-                    ? SparseInputPlaneSweep.Sweep<Sum2>(slab, values, offsets, line, width, g.Padding.W, g.Output.W, row0, row1, row2, stride)
-                    : SparseInputPlaneSweep.Sweep<Sum1>(slab, values, offsets, line, width, g.Padding.W, g.Output.W, row0, row1, row2, stride);
+                    ? Sweep<Sum2>(slab, values, offsets, line, row0, row1, row2, stride, trash)
+                    : Sweep<Sum1>(slab, values, offsets, line, row0, row1, row2, stride, trash);
                 if (pass == 0) macs += visited * real * g.OutChannels;
                 entries += lineEntries;
             }
@@ -114,6 +114,19 @@ internal unsafe struct SparseInputPlanes : IParallelBody
         Interlocked.Add(ref Tallies[SparseInputAccumulation.MacTally], macs);
         Interlocked.Add(ref Tallies[SparseInputAccumulation.EntryTally], entries);
         Interlocked.Add(ref Tallies[SparseInputAccumulation.WeightTally], weights);
+    }
+
+    /// <summary>One line into its three rows, leaving out a first or last row that is the trash row (the middle one never is, with padding at most 2, unless the frame is tiny).</summary>
+    private readonly long Sweep<TS>(float* slab, float* values, int* offsets, int* line, float* row0, float* row1, float* row2, int stride, float* trash)
+        where TS : struct, ISumVectors
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        bool real0 = row0 < trash, real1 = row1 < trash, real2 = row2 < trash;
+        if (real1 && real0 && !real2)
+            return SparseInputPlaneSweep.Sweep<TS, UpperRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, g.Output.W, row0, row1, row2, stride);
+        if (real1 && !real0 && real2)
+            return SparseInputPlaneSweep.Sweep<TS, LowerRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, g.Output.W, row0, row1, row2, stride);
+        return SparseInputPlaneSweep.Sweep<TS, AllRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, g.Output.W, row0, row1, row2, stride);
     }
 
     private readonly float* RowOf(int ho, float* rows, float* trash, int rowLength, int lane, ref int real)
