@@ -93,13 +93,15 @@ public static unsafe class SparseInputConv3d
         var (offsets, offsetsCapacity) = NativeBufferPool.Rent(entryCount);
         var (starts, startsCapacity) = NativeBufferPool.Rent(checked(frames * (pixels + 1)));
         int paddedCout = SparseInputWeights.PaddedOutChannels(g.OutChannels);
-        var (tables, tablesCapacity) = NativeBufferPool.Rent(paddedCout + 2 * g.InChannels + g.Input.T / sizeof(float) + 1);
+        int rowLength = (g.Output.W + SparseInputPlanes.GuardsBefore + SparseInputPlanes.GuardsAfter) * paddedCout;
+        var (tables, tablesCapacity) = NativeBufferPool.Rent(rowLength + 2 * g.InChannels + g.Input.T / sizeof(float) + 1);
         try
         {
-            float* paddedBias = (float*)tables;
-            new Span<float>(paddedBias, paddedCout).Clear();
-            bias.CopyTo(new Span<float>(paddedBias, paddedCout));
-            int* channelKept = (int*)(paddedBias + paddedCout), channelOffsets = channelKept + g.InChannels;
+            float* rowTemplate = (float*)tables;
+            new Span<float>(rowTemplate, rowLength).Clear();
+            for (int wo = 0; wo < g.Output.W; wo++)
+                bias.CopyTo(new Span<float>(rowTemplate + (SparseInputPlanes.GuardsBefore + wo) * paddedCout, paddedCout));
+            int* channelKept = (int*)(rowTemplate + rowLength), channelOffsets = channelKept + g.InChannels;
             byte* frameKept = (byte*)(channelOffsets + g.InChannels);
             new Span<byte>(frameKept, g.Input.T).Fill(mask is null ? (byte)1 : (byte)0);
             if (mask is not null) foreach (int t in mask.KeptFrames) frameKept[t] = 1;
@@ -123,7 +125,7 @@ public static unsafe class SparseInputConv3d
                     ParallelFor.Run(frames, ref compaction);
                 var planes = new SparseInputPlanes
                 {
-                    Geometry = g, PaddedBias = paddedBias, Output = y, Values = (float*)values, Offsets = (int*)offsets,
+                    Geometry = g, RowTemplate = rowTemplate, Output = y, Values = (float*)values, Offsets = (int*)offsets,
                     Starts = (int*)starts, Weights = weights, FrameKept = frameKept, KeptChannels = keptChannels,
                     FrameCapacity = frameCapacity, Tallies = tallies,
                 };

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NativeDance.Tensors.Gemm;
 using NativeDance.Tensors.Threading;
@@ -17,12 +18,12 @@ namespace NativeDance.Tensors.Conv;
 internal unsafe struct SparseInputPlanes : IParallelBody
 {
     /// <summary>Scratch slots past each end of an output row the sweep may touch.</summary>
-    private const int GuardsBefore = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsBefore;
-    private const int GuardsAfter = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsAfter;
+    public const int GuardsBefore = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsBefore;
+    public const int GuardsAfter = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsAfter;
 
     public Conv3dGeometry Geometry;
-    /// <summary>The bias (zeros for none) padded with zeros to whole vectors, 64-byte aligned.</summary>
-    public float* PaddedBias;
+    /// <summary>One scratch row as it starts: the bias (zeros for none) padded with zeros to whole vectors at each of the Wo real pixels, zeros in the guard slots.</summary>
+    public float* RowTemplate;
     public float* Output, Values;
     public int* Offsets, Starts;
     public SparseInputPlaneWeights Weights;
@@ -50,24 +51,26 @@ internal unsafe struct SparseInputPlanes : IParallelBody
         var (scratch, capacity) = NativeBufferPool.Rent((g.Output.H + 1) * rowLength);
         try
         {
-            // Real pixels start at the padded bias, guard slots and the trash row at zero (so they never hold denormals).
-            float* slot = (float*)scratch;
+            // Every row starts as the template: the padded bias at real pixels, zeros in the guard slots (and the trash
+            // row, a copy too: anything finite would do, zeros hold no denormals).
+            nuint rowBytes = (nuint)rowLength * sizeof(float);
             for (int ho = 0; ho <= g.Output.H; ho++)
-            for (int p = 0; p < rowPixels; p++, slot += stride)
-            {
-                bool real = ho < g.Output.H && p >= GuardsBefore && p < GuardsBefore + g.Output.W;
-                for (int c = 0; c < stride; c += 16) (real ? Vector512.Load(PaddedBias + c) : Vector512<float>.Zero).Store(slot + c);
-            }
+                NativeMemory.Copy(RowTemplate, (float*)scratch + (nint)ho * rowLength, rowBytes);
             float* rows = (float*)scratch + GuardsBefore * stride, trash = rows + (nint)g.Output.H * rowLength;
             Accumulate(plane, rows, trash, rowLength, stride);
             float* output = Output + (nint)plane * g.Output.H * g.Output.W * cout;
             for (int ho = 0; ho < g.Output.H; ho++)
-            for (int wo = 0; wo < g.Output.W; wo++, output += cout)
             {
-                float* sums = rows + (nint)ho * rowLength + (nint)wo * stride;
-                int c = 0;
-                for (; c + 16 <= cout; c += 16) Vector512.Load(sums + c).Store(output + c);
-                for (; c < cout; c++) output[c] = sums[c];
+                float* sums = rows + (nint)ho * rowLength;
+                // With Cout a whole number of vectors a row's pixels are as contiguous in the scratch as in the output.
+                if (cout == stride)
+                {
+                    NativeMemory.Copy(sums, output, (nuint)g.Output.W * (nuint)cout * sizeof(float));
+                    output += g.Output.W * cout;
+                    continue;
+                }
+                for (int wo = 0; wo < g.Output.W; wo++, output += cout)
+                    new ReadOnlySpan<float>(sums + (nint)wo * stride, cout).CopyTo(new Span<float>(output, cout));
             }
         }
         finally
