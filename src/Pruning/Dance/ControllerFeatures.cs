@@ -32,14 +32,18 @@ public static class ControllerFeatures
     /// <summary>
     /// The raw features of one clip's A_1 ([T, H*W, C], <paramref name="pixels"/> = H*W) into <paramref name="features"/>
     /// (<see cref="Count"/> values), allocating nothing up to 1024 channels. Values are read through ReLU, so a stem output whose ReLU is still
-    /// pending gives the features of its rectified values (what the inference plan passes).
+    /// pending gives the features of its rectified values (what the inference plan passes). When
+    /// <paramref name="frameChannelSums"/> is given ([T, C]), it receives every frame's per-channel float sums of the
+    /// rectified values, summed pixel after pixel: what a gate on A_1 needs, so the plan reads A_1 once for both.
     /// </summary>
     /// <exception cref="ArgumentException">A length does not match the sizes.</exception>
-    public static void Compute(ReadOnlySpan<float> clip, int frames, int pixels, int channels, Span<float> features)
+    public static void Compute(ReadOnlySpan<float> clip, int frames, int pixels, int channels, Span<float> features, Span<float> frameChannelSums = default)
     {
         if (clip.Length != frames * pixels * channels || features.Length != Count(channels, frames))
             throw new ArgumentException($"A_1 of {frames} frames, {pixels} pixels and {channels} channels needs {frames * pixels * channels} values and "
                 + $"{Count(channels, frames)} features, got {clip.Length} and {features.Length}.");
+        if (!frameChannelSums.IsEmpty && frameChannelSums.Length != frames * channels)
+            throw new ArgumentException($"Per-frame channel sums of A_1 with {frames} frames and {channels} channels need {frames * channels} values, got {frameChannelSums.Length}.");
         // Per frame, float sums per channel (at most H*W terms each), folded into double totals across frames.
         Span<float> frameSums = channels <= 1024 ? stackalloc float[2 * channels] : new float[2 * channels];
         Span<double> totals = channels <= 1024 ? stackalloc double[2 * channels] : new double[2 * channels];
@@ -52,6 +56,7 @@ public static class ControllerFeatures
             var previous = t > 0 ? clip.Slice((t - 1) * frameLength, frameLength) : default;
             var (motion, frameNearZero) = FrameSums(frame, previous, channels, frameSums);
             nearZero += frameNearZero;
+            if (!frameChannelSums.IsEmpty) frameSums[..channels].CopyTo(frameChannelSums.Slice(t * channels, channels));
             double frameSum = 0;
             for (int c = 0; c < channels; c++)
             {

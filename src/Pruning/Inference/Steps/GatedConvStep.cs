@@ -30,6 +30,8 @@ internal sealed unsafe class GatedConvStep : PlanStep
     private readonly int _frames, _pixels, _channels;
     private readonly long[] _frameFan;
     private readonly double _denseExecutedMacs;
+    // False when another step leaves the input's per-frame channel sums in _sums.
+    private readonly bool _statistics;
     // Scratch, pinned (allocated once on the pinned heap) so the parallel passes can hold pointers to it.
     private readonly int[] _pixelFan;
     private readonly float[] _sums;
@@ -42,7 +44,10 @@ internal sealed unsafe class GatedConvStep : PlanStep
     private readonly float[] _channelScores;
     private readonly double[] _channelSums;
 
-    public GatedConvStep(string name, int layer, GateGeometry gate, FoldedConv weights, PlanValue input, PlanValue masked, PlanValue output, bool rectify)
+    // sharedSums: per-frame channel sums of the input that an earlier step computes each run (the controller's, on A_1),
+    // or null; with them the statistics pass is skipped. Only where that pass would write nothing back.
+    public GatedConvStep(string name, int layer, GateGeometry gate, FoldedConv weights, PlanValue input, PlanValue masked, PlanValue output, bool rectify,
+        float[]? sharedSums = null)
         : base(name)
     {
         _layer = layer;
@@ -60,7 +65,10 @@ internal sealed unsafe class GatedConvStep : PlanStep
         _denseExecutedMacs = gate.DenseExecutedMacs;
         _pixelFan = Pinned<int>(_pixels);
         for (int p = 0; p < _pixels; p++) _pixelFan[p] = (int)(gate.FanH[p / _g.Input.W] * gate.FanW[p % _g.Input.W]);
-        _sums = Pinned<float>(_frames * _channels);
+        _statistics = sharedSums is null;
+        if (!_statistics && (rectify && masked != input || sharedSums!.Length != _frames * _channels))
+            throw new ArgumentException($"Gate {name} can take shared sums only of its own input's {_frames} x {_channels} sums and when it writes no ReLU back.", nameof(sharedSums));
+        _sums = sharedSums ?? Pinned<float>(_frames * _channels);
         _keptFrames = Pinned<int>(_frames);
         _keptChannels = Pinned<int>(_channels);
         _channelBits = Pinned<int>(_channels);
@@ -81,11 +89,14 @@ internal sealed unsafe class GatedConvStep : PlanStep
     {
         long start = state.CollectTimings ? Stopwatch.GetTimestamp() : 0;
         float* x = state.Pointer(_input);
-        var statistics = new GatePasses.Statistics
+        if (_statistics)
         {
-            Input = x, Sums = Address(_sums), Pixels = _pixels, Channels = _channels, Rectify = _rectify, WriteBack = _rectify && _masked != _input,
-        };
-        GatePasses.Run(_frames, _input.Length, ref statistics);
+            var statistics = new GatePasses.Statistics
+            {
+                Input = x, Sums = Address(_sums), Pixels = _pixels, Channels = _channels, Rectify = _rectify, WriteBack = _rectify && _masked != _input,
+            };
+            GatePasses.Run(_frames, _input.Length, ref statistics);
+        }
         var k = state.Multipliers.AsSpan(3 * _gate, 3);
         int keptFrames = KeepFrames(k[0]);
         var (keptChannels, featureThreshold) = KeepChannels(keptFrames, k[1], k[2]);
