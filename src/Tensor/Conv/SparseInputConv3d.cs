@@ -94,15 +94,20 @@ public static unsafe class SparseInputConv3d
         var (starts, startsCapacity) = NativeBufferPool.Rent(checked(frames * (pixels + 1)));
         int paddedCout = SparseInputWeights.PaddedOutChannels(g.OutChannels);
         int rowLength = (g.Output.W + SparseInputPlanes.GuardsBefore + SparseInputPlanes.GuardsAfter) * paddedCout;
-        var (tables, tablesCapacity) = NativeBufferPool.Rent(rowLength + 2 * g.InChannels + g.Input.T / sizeof(float) + 1);
+        // Row template, channel flags and offsets, per-pixel reach, per-frame reach (longs), frame flags (bytes).
+        var (tables, tablesCapacity) = NativeBufferPool.Rent(checked(rowLength + 2 * g.InChannels + pixels + 2 * frames + g.Input.T / sizeof(float) + 1));
         try
         {
             float* rowTemplate = (float*)tables;
             new Span<float>(rowTemplate, rowLength).Clear();
             for (int wo = 0; wo < g.Output.W; wo++)
                 bias.CopyTo(new Span<float>(rowTemplate + (SparseInputPlanes.GuardsBefore + wo) * paddedCout, paddedCout));
-            int* channelKept = (int*)(rowTemplate + rowLength), channelOffsets = channelKept + g.InChannels;
-            byte* frameKept = (byte*)(channelOffsets + g.InChannels);
+            int* channelKept = (int*)(rowTemplate + rowLength), channelOffsets = channelKept + g.InChannels, pixelReach = channelOffsets + g.InChannels;
+            long* frameReach = (long*)(pixelReach + pixels);
+            byte* frameKept = (byte*)(frameReach + frames);
+            for (int h = 0; h < g.Input.H; h++)
+            for (int w = 0; w < g.Input.W; w++)
+                pixelReach[h * g.Input.W + w] = SparseInputPlaneCompaction.AxisReach(h, g.Padding.H, g.Output.H) * SparseInputPlaneCompaction.AxisReach(w, g.Padding.W, g.Output.W);
             new Span<byte>(frameKept, g.Input.T).Fill(mask is null ? (byte)1 : (byte)0);
             if (mask is not null) foreach (int t in mask.KeptFrames) frameKept[t] = 1;
             new Span<int>(channelKept, g.InChannels).Fill(mask is null ? -1 : 0);
@@ -115,7 +120,7 @@ public static unsafe class SparseInputConv3d
                 var compaction = new SparseInputPlaneCompaction
                 {
                     Input = x, Values = (float*)values, Offsets = (int*)offsets, Starts = (int*)starts, ChannelKept = channelKept,
-                    ChannelOffsets = channelOffsets, FrameKept = frameKept, Frames = g.Input.T, Pixels = pixels, InChannels = g.InChannels,
+                    ChannelOffsets = channelOffsets, FrameKept = frameKept, PixelReach = pixelReach, FrameReach = frameReach, Frames = g.Input.T, Pixels = pixels, InChannels = g.InChannels,
                     FrameCapacity = frameCapacity,
                 };
                 // A small input compacts in microseconds: waking a second thread would cost more than it saves.
@@ -126,7 +131,7 @@ public static unsafe class SparseInputConv3d
                 var planes = new SparseInputPlanes
                 {
                     Geometry = g, RowTemplate = rowTemplate, Output = y, Values = (float*)values, Offsets = (int*)offsets,
-                    Starts = (int*)starts, Weights = weights, FrameKept = frameKept, KeptChannels = keptChannels,
+                    Starts = (int*)starts, Weights = weights, FrameKept = frameKept, FrameReach = frameReach, KeptChannels = keptChannels,
                     FrameCapacity = frameCapacity, Tallies = tallies,
                 };
                 ParallelFor.Run(g.Batch * g.Output.T, ref planes);

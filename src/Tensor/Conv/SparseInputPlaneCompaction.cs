@@ -13,7 +13,9 @@ namespace NativeDance.Tensors.Conv;
 /// [Starts[s + p], Starts[s + p + 1]) with s = F * (H * W + 1), so a line's pixels, and a frame's lines, are adjacent
 /// runs. 16 channels at a time: the lanes that are kept and non-zero are compressed to the front of one full-vector
 /// store (which may write up to 15 stale values past the run, never past the frame's region, whose slack holds them).
-/// Frames that no tap reads (dropped) are skipped. One frame per parallel iteration.
+/// It also tallies, per frame, every entry times the output pixels of a frame its 3 x 3 window reaches
+/// (<see cref="PixelReach"/>), so the kernel counts its multiply-adds without touching the hot loop. Frames that no tap
+/// reads (dropped) are skipped. One frame per parallel iteration.
 /// </summary>
 internal unsafe struct SparseInputPlaneCompaction : IParallelBody
 {
@@ -28,6 +30,10 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
     public int* ChannelOffsets;
     /// <summary>Per input frame, nonzero when kept.</summary>
     public byte* FrameKept;
+    /// <summary>Per input pixel (h, w): the (kh, kw) taps that land in the output frame.</summary>
+    public int* PixelReach;
+    /// <summary>Per input frame: the entries weighted by <see cref="PixelReach"/>.</summary>
+    public long* FrameReach;
     public int Frames, Pixels, InChannels;
     public long FrameCapacity;
 
@@ -38,6 +44,7 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
     public readonly void Invoke(int frame)
     {
         int* starts = Starts + (long)frame * (Pixels + 1);
+        FrameReach[frame] = 0;
         if (FrameKept[frame % Frames] == 0)
         {
             new Span<int>(starts, Pixels + 1).Clear();
@@ -47,9 +54,11 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
         int* offsets = Offsets + frame * FrameCapacity;
         float* pixel = Input + (long)frame * Pixels * InChannels;
         int channels = InChannels, vectorEnd = channels - channels % Lanes, cursor = 0;
+        long reach = 0;
         for (int p = 0; p < Pixels; p++, pixel += channels)
         {
             starts[p] = cursor;
+            if (p > 0) reach += (long)(cursor - starts[p - 1]) * PixelReach[p - 1];
             int c = 0;
             for (; c < vectorEnd; c += Lanes)
             {
@@ -69,5 +78,10 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
             }
         }
         starts[Pixels] = cursor;
+        if (Pixels > 0) reach += (long)(cursor - starts[Pixels - 1]) * PixelReach[Pixels - 1];
+        FrameReach[frame] = reach;
     }
+
+    /// <summary>Along one axis of a 3-tap, stride-1 window: the taps of input position <paramref name="i"/> that land among <paramref name="outputs"/> positions.</summary>
+    public static int AxisReach(int i, int padding, int outputs) => Math.Max(0, Math.Min(i + padding, outputs - 1) - Math.Max(i + padding - 2, 0) + 1);
 }

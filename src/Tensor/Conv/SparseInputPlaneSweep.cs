@@ -19,11 +19,11 @@ internal static unsafe class SparseInputPlaneSweep
     /// <paramref name="w"/> ([ci][kh][kw][V x 16], see <see cref="SparseInputPlaneWeights"/>) to rows
     /// <paramref name="row0"/>, <paramref name="row1"/>, <paramref name="row2"/> (tap rows kh = 0, 1, 2; pixel wo at
     /// row + wo * <paramref name="stride"/>, with the guard slots of <see cref="SparseInputWindow{TOps, TVec}"/> on
-    /// either side); rows <typeparamref name="TRows"/> leaves out are neither read nor written. Returns the entries
-    /// visited, each counted once per real output pixel it reaches in a row.
+    /// either side); rows <typeparamref name="TRows"/> leaves out are neither read nor written. (The multiply-adds that
+    /// count are tallied by the compaction, <see cref="SparseInputPlaneCompaction"/>.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static long Sweep<TS, TRows>(float* w, float* values, int* offsets, int* starts, int width, int padding, int outputs,
+    public static void Sweep<TS, TRows>(float* w, float* values, int* offsets, int* starts, int width, int padding,
         float* row0, float* row1, float* row2, int stride) where TS : struct, ISumVectors where TRows : struct, IPlaneRows
     {
         const int L = 16;
@@ -42,12 +42,9 @@ internal static unsafe class SparseInputPlaneSweep
         Vector512<float> c00 = r0 ? Load(row0 + next) : default, c01 = r0 && v > 1 ? Load(row0 + next + L) : default;
         Vector512<float> c10 = Load(row1 + next), c11 = v > 1 ? Load(row1 + next + L) : default;
         Vector512<float> c20 = r2 ? Load(row2 + next) : default, c21 = r2 && v > 1 ? Load(row2 + next + L) : default;
-        long visited = 0;
         for (int iw = 0; iw < width; iw++, slot += stride)
         {
             int k = starts[iw], end = starts[iw + 1];
-            int reach = Math.Min(iw + padding, outputs - 1) - Math.Max(iw + padding - 2, 0) + 1;
-            visited += (long)(end - k) * Math.Max(reach, 0);
             for (; k < end; k++)
             {
                 var x = Vector512.Create(values[k]);
@@ -112,7 +109,6 @@ internal static unsafe class SparseInputPlaneSweep
         if (r0) Store<TS>(row0 + slot, b00, b01);
         Store<TS>(row1 + slot, b10, b11);
         if (r2) Store<TS>(row2 + slot, b20, b21);
-        return visited;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -28,6 +28,8 @@ internal unsafe struct SparseInputPlanes : IParallelBody
     public int* Offsets, Starts;
     public SparseInputPlaneWeights Weights;
     public byte* FrameKept;
+    /// <summary>Per input frame: its entries, each times the (kh, kw) output pixels it reaches (see <see cref="SparseInputPlaneCompaction"/>).</summary>
+    public long* FrameReach;
     public int KeptChannels;
     public long FrameCapacity;
     public long* Tallies;
@@ -96,21 +98,22 @@ internal unsafe struct SparseInputPlanes : IParallelBody
             float* values = Values + frame * FrameCapacity;
             int* offsets = Offsets + frame * FrameCapacity;
             float* slab = Weights.Slab(pass, kt);
-            if (pass == 0) weights += (long)SparseInputPlaneWeights.Taps * KeptChannels * g.OutChannels;
+            if (pass == 0)
+            {
+                macs += FrameReach[frame] * g.OutChannels;
+                weights += (long)SparseInputPlaneWeights.Taps * KeptChannels * g.OutChannels;
+            }
             for (int ih = 0; ih < g.Input.H; ih++)
             {
                 int* line = starts + ih * width;
                 int lineEntries = line[width] - line[0];
                 if (lineEntries == 0) continue;
                 // Tap row kh adds to output row ih + ph - kh; rows outside the frame go to the trash row.
-                int top = ih + g.Padding.H, real = 0;
-                float* row0 = RowOf(top, rows, trash, rowLength, pass * lanes, ref real);
-                float* row1 = RowOf(top - 1, rows, trash, rowLength, pass * lanes, ref real);
-                float* row2 = RowOf(top - 2, rows, trash, rowLength, pass * lanes, ref real);
-                long visited = lanes == 32
-                    ? Sweep<Sum2>(slab, values, offsets, line, row0, row1, row2, stride, trash)
-                    : Sweep<Sum1>(slab, values, offsets, line, row0, row1, row2, stride, trash);
-                if (pass == 0) macs += visited * real * g.OutChannels;
+                int top = ih + g.Padding.H, lane = pass * lanes;
+                float* row0 = RowOf(top, rows, trash, rowLength, lane), row1 = RowOf(top - 1, rows, trash, rowLength, lane);
+                float* row2 = RowOf(top - 2, rows, trash, rowLength, lane);
+                if (lanes == 32) Sweep<Sum2>(slab, values, offsets, line, row0, row1, row2, stride, trash);
+                else Sweep<Sum1>(slab, values, offsets, line, row0, row1, row2, stride, trash);
                 entries += lineEntries;
             }
         }
@@ -120,22 +123,19 @@ internal unsafe struct SparseInputPlanes : IParallelBody
     }
 
     /// <summary>One line into its three rows, leaving out a first or last row that is the trash row (the middle one never is, with padding at most 2, unless the frame is tiny).</summary>
-    private readonly long Sweep<TS>(float* slab, float* values, int* offsets, int* line, float* row0, float* row1, float* row2, int stride, float* trash)
+    private readonly void Sweep<TS>(float* slab, float* values, int* offsets, int* line, float* row0, float* row1, float* row2, int stride, float* trash)
         where TS : struct, ISumVectors
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         bool real0 = row0 < trash, real1 = row1 < trash, real2 = row2 < trash;
         if (real1 && real0 && !real2)
-            return SparseInputPlaneSweep.Sweep<TS, UpperRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, g.Output.W, row0, row1, row2, stride);
-        if (real1 && !real0 && real2)
-            return SparseInputPlaneSweep.Sweep<TS, LowerRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, g.Output.W, row0, row1, row2, stride);
-        return SparseInputPlaneSweep.Sweep<TS, AllRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, g.Output.W, row0, row1, row2, stride);
+            SparseInputPlaneSweep.Sweep<TS, UpperRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+        else if (real1 && !real0 && real2)
+            SparseInputPlaneSweep.Sweep<TS, LowerRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+        else
+            SparseInputPlaneSweep.Sweep<TS, AllRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
     }
 
-    private readonly float* RowOf(int ho, float* rows, float* trash, int rowLength, int lane, ref int real)
-    {
-        if ((uint)ho >= (uint)Geometry.Output.H) return trash + lane;
-        real++;
-        return rows + (nint)ho * rowLength + lane;
-    }
+    private readonly float* RowOf(int ho, float* rows, float* trash, int rowLength, int lane) =>
+        (uint)ho >= (uint)Geometry.Output.H ? trash + lane : rows + (nint)ho * rowLength + lane;
 }
