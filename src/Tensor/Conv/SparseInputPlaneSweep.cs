@@ -45,42 +45,44 @@ internal static unsafe class SparseInputPlaneSweep
         for (int iw = 0; iw < width; iw++, slot += stride)
         {
             int k = starts[iw], end = starts[iw + 1];
+            // With padding 1 the first pixel's kw = 2 tap (a) and the last pixel's kw = 0 tap (c) land in guard slots: skipped.
+            bool useA = padding != 1 || iw > 0, useC = padding != 1 || iw < width - 1;
             for (; k < end; k++)
             {
                 var x = Vector512.Create(values[k]);
                 float* q = w + offsets[k];
                 // Tap (kh, kw) at q + (3 kh + kw) * tap: kw = 0 feeds c, 1 feeds b, 2 feeds a.
-                if (r0)
+                if (useC)
                 {
-                    c00 = Vector512.FusedMultiplyAdd(x, Load(q), c00);
-                    b00 = Vector512.FusedMultiplyAdd(x, Load(q + tap), b00);
-                    a00 = Vector512.FusedMultiplyAdd(x, Load(q + 2 * tap), a00);
+                    if (r0) c00 = Vector512.FusedMultiplyAdd(x, Load(q), c00);
+                    c10 = Vector512.FusedMultiplyAdd(x, Load(q + 3 * tap), c10);
+                    if (r2) c20 = Vector512.FusedMultiplyAdd(x, Load(q + 6 * tap), c20);
+                    if (v > 1)
+                    {
+                        if (r0) c01 = Vector512.FusedMultiplyAdd(x, Load(q + L), c01);
+                        c11 = Vector512.FusedMultiplyAdd(x, Load(q + 3 * tap + L), c11);
+                        if (r2) c21 = Vector512.FusedMultiplyAdd(x, Load(q + 6 * tap + L), c21);
+                    }
                 }
-                c10 = Vector512.FusedMultiplyAdd(x, Load(q + 3 * tap), c10);
+                if (r0) b00 = Vector512.FusedMultiplyAdd(x, Load(q + tap), b00);
                 b10 = Vector512.FusedMultiplyAdd(x, Load(q + 4 * tap), b10);
-                a10 = Vector512.FusedMultiplyAdd(x, Load(q + 5 * tap), a10);
-                if (r2)
-                {
-                    c20 = Vector512.FusedMultiplyAdd(x, Load(q + 6 * tap), c20);
-                    b20 = Vector512.FusedMultiplyAdd(x, Load(q + 7 * tap), b20);
-                    a20 = Vector512.FusedMultiplyAdd(x, Load(q + 8 * tap), a20);
-                }
+                if (r2) b20 = Vector512.FusedMultiplyAdd(x, Load(q + 7 * tap), b20);
                 if (v > 1)
                 {
-                    if (r0)
-                    {
-                        c01 = Vector512.FusedMultiplyAdd(x, Load(q + L), c01);
-                        b01 = Vector512.FusedMultiplyAdd(x, Load(q + tap + L), b01);
-                        a01 = Vector512.FusedMultiplyAdd(x, Load(q + 2 * tap + L), a01);
-                    }
-                    c11 = Vector512.FusedMultiplyAdd(x, Load(q + 3 * tap + L), c11);
+                    if (r0) b01 = Vector512.FusedMultiplyAdd(x, Load(q + tap + L), b01);
                     b11 = Vector512.FusedMultiplyAdd(x, Load(q + 4 * tap + L), b11);
-                    a11 = Vector512.FusedMultiplyAdd(x, Load(q + 5 * tap + L), a11);
-                    if (r2)
+                    if (r2) b21 = Vector512.FusedMultiplyAdd(x, Load(q + 7 * tap + L), b21);
+                }
+                if (useA)
+                {
+                    if (r0) a00 = Vector512.FusedMultiplyAdd(x, Load(q + 2 * tap), a00);
+                    a10 = Vector512.FusedMultiplyAdd(x, Load(q + 5 * tap), a10);
+                    if (r2) a20 = Vector512.FusedMultiplyAdd(x, Load(q + 8 * tap), a20);
+                    if (v > 1)
                     {
-                        c21 = Vector512.FusedMultiplyAdd(x, Load(q + 6 * tap + L), c21);
-                        b21 = Vector512.FusedMultiplyAdd(x, Load(q + 7 * tap + L), b21);
-                        a21 = Vector512.FusedMultiplyAdd(x, Load(q + 8 * tap + L), a21);
+                        if (r0) a01 = Vector512.FusedMultiplyAdd(x, Load(q + 2 * tap + L), a01);
+                        a11 = Vector512.FusedMultiplyAdd(x, Load(q + 5 * tap + L), a11);
+                        if (r2) a21 = Vector512.FusedMultiplyAdd(x, Load(q + 8 * tap + L), a21);
                     }
                 }
             }
