@@ -38,6 +38,8 @@ internal static class GatedConvBenchmark
             Conv3d.Forward(g, operands.Input.Span, operands.Weight.Span, b, y);
             int calls = options.Smoke ? 1 : (int)Math.Clamp(MinimumSampleMs / Math.Max(1e-3, warm.Elapsed.TotalMilliseconds), 1, 1000);
             double torchMs = LibtorchDense(g, operands, options.Repeats, calls);
+            // Weights prepared once, as an inference plan's layer holds them (the sparse kernel's plane form reads its own layout).
+            var prepared = new GatedConv3dWeights(g, operands.Weight.Span, b);
             double crossover = GatedConv3dCrossover.Get(g);
             progress($"{layer.Key}: libtorch dense {torchMs:F3} ms, measured crossover density {crossover:F2}, {calls} calls per sample");
             foreach (var keep in GatedKeepRatios.Grid(layer.FeatureRatios))
@@ -50,9 +52,9 @@ internal static class GatedConvBenchmark
                 var w = operands.Weight;
                 var times = Rotate(options.Repeats, calls,
                     () => Conv3d.Forward(g, features, w.Span, b, y),
-                    () => path = GatedConv3d.Forward(g, features, w.Span, b, y, mask, out work),
+                    () => path = GatedConv3d.Forward(g, features, prepared, y, mask, out work),
                     () => Conv3d.Forward(g, features, w.Span, b, y, mask),
-                    () => SparseInputConv3d.Forward(g, features, w.Span, b, y, mask, out _));
+                    () => SparseInputConv3d.Forward(g, features, prepared, y, mask, out _));
                 var dense = GatedConvCost.DenseCompacted(g, null);
                 var cell = new GatedGridCell(layer.Key, layer.Selector == GatedLayers.TinySelector, keep, path, work.Macs / (double)g.DenseMacs, work.TotalBytes / (double)dense.TotalBytes,
                     times[0], times[1], times[2], times[3], torchMs, crossover);

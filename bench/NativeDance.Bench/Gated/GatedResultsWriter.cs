@@ -46,8 +46,9 @@ internal static class GatedResultsWriter
         md.AppendLine($"- Measured {machine.MeasuredUtc:yyyy-MM-dd HH:mm} UTC with `{command}`");
         md.AppendLine($"- Per grid point: one warm-up, then {repeats} rounds of dense, gated, dense-compacted only, sparse only; medians in ms. N = 1, fp32, bias on.");
         md.AppendLine("- Kept frames evenly spaced, kept channels a seeded random subset, non-zero features at random positions of the input.");
-        md.AppendLine("- gated = `GatedConv3d.Forward` (counts the input's density, picks the path by the layer's measured crossover); "
-            + "compacted = our masked dense conv; sparse = `SparseInputConv3d.Forward`; dense = our conv of the whole input; MACs and bytes as shares of the dense conv's.");
+        md.AppendLine("- gated = `GatedConv3d.Forward` with weights prepared once (`GatedConv3dWeights`, as a plan layer holds them; counts the input's density, "
+            + "picks the path by the layer's measured crossover); compacted = our masked dense conv; sparse = `SparseInputConv3d.Forward` with the prepared weights; "
+            + "dense = our conv of the whole input; MACs and bytes as shares of the dense conv's.");
         foreach (var layer in cells.GroupBy(c => c.Layer))
         {
             var first = layer.First();

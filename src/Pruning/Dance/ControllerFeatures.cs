@@ -32,14 +32,18 @@ public static class ControllerFeatures
     /// <summary>
     /// The raw features of one clip's A_1 ([T, H*W, C], <paramref name="pixels"/> = H*W) into <paramref name="features"/>
     /// (<see cref="Count"/> values), allocating nothing up to 1024 channels. Values are read through ReLU, so a stem output whose ReLU is still
-    /// pending gives the features of its rectified values (what the inference plan passes).
+    /// pending gives the features of its rectified values (what the inference plan passes). When
+    /// <paramref name="frameChannelSums"/> is given ([T, C]), it receives every frame's per-channel float sums of the
+    /// rectified values, summed pixel after pixel: what a gate on A_1 needs, so the plan reads A_1 once for both.
     /// </summary>
     /// <exception cref="ArgumentException">A length does not match the sizes.</exception>
-    public static void Compute(ReadOnlySpan<float> clip, int frames, int pixels, int channels, Span<float> features)
+    public static void Compute(ReadOnlySpan<float> clip, int frames, int pixels, int channels, Span<float> features, Span<float> frameChannelSums = default)
     {
         if (clip.Length != frames * pixels * channels || features.Length != Count(channels, frames))
             throw new ArgumentException($"A_1 of {frames} frames, {pixels} pixels and {channels} channels needs {frames * pixels * channels} values and "
                 + $"{Count(channels, frames)} features, got {clip.Length} and {features.Length}.");
+        if (!frameChannelSums.IsEmpty && frameChannelSums.Length != frames * channels)
+            throw new ArgumentException($"Per-frame channel sums of A_1 with {frames} frames and {channels} channels need {frames * channels} values, got {frameChannelSums.Length}.");
         // Per frame, float sums per channel (at most H*W terms each), folded into double totals across frames.
         Span<float> frameSums = channels <= 1024 ? stackalloc float[2 * channels] : new float[2 * channels];
         Span<double> totals = channels <= 1024 ? stackalloc double[2 * channels] : new double[2 * channels];
@@ -52,6 +56,7 @@ public static class ControllerFeatures
             var previous = t > 0 ? clip.Slice((t - 1) * frameLength, frameLength) : default;
             var (motion, frameNearZero) = FrameSums(frame, previous, channels, frameSums);
             nearZero += frameNearZero;
+            if (!frameChannelSums.IsEmpty) frameSums[..channels].CopyTo(frameChannelSums.Slice(t * channels, channels));
             double frameSum = 0;
             for (int c = 0; c < channels; c++)
             {
@@ -78,6 +83,7 @@ public static class ControllerFeatures
     /// </summary>
     private static (double Motion, long NearZero) FrameSums(ReadOnlySpan<float> frame, ReadOnlySpan<float> previous, int channels, Span<float> sums)
     {
+        if (channels % Vector<float>.Count == 0 && channels <= 4 * Vector<float>.Count) return FrameSumsInRegisters(frame, previous, channels, sums);
         sums.Clear();
         var sum = sums[..channels];
         var squares = sums[channels..];
@@ -110,5 +116,43 @@ public static class ControllerFeatures
         }
         // LessThanOrEqual yields -1 per near-zero lane.
         return (scalarMotion + Vector.Sum(motion), scalarSmall - Vector.Sum(small));
+    }
+
+    /// <summary>
+    /// <see cref="FrameSums"/> for 1 to 4 whole vectors of channels (A_1 of the small models), with the per-channel sums
+    /// in registers instead of a store and a load per pixel: the same additions in the same order, so the same values.
+    /// </summary>
+    private static (double Motion, long NearZero) FrameSumsInRegisters(ReadOnlySpan<float> frame, ReadOnlySpan<float> previous, int channels, Span<float> sums)
+    {
+        int width = Vector<float>.Count, vectors = channels / width;
+        Vector<float> s0 = default, s1 = default, s2 = default, s3 = default, q0 = default, q1 = default, q2 = default, q3 = default;
+        var motion = Vector<float>.Zero;
+        var small = Vector<int>.Zero;
+        var threshold = new Vector<float>(NearZero);
+        bool moving = !previous.IsEmpty;
+        for (int p = 0; p < frame.Length; p += channels)
+        {
+            for (int b = 0; b < vectors; b++)
+            {
+                int c = p + b * width;
+                var v = Vector.Max(new Vector<float>(frame.Slice(c)), Vector<float>.Zero);
+                switch (b)
+                {
+                    case 0: s0 += v; q0 += v * v; break;
+                    case 1: s1 += v; q1 += v * v; break;
+                    case 2: s2 += v; q2 += v * v; break;
+                    default: s3 += v; q3 += v * v; break;
+                }
+                small += Vector.LessThanOrEqual(v, threshold);
+                if (moving) motion += Vector.Abs(v - Vector.Max(new Vector<float>(previous.Slice(c)), Vector<float>.Zero));
+            }
+        }
+        ReadOnlySpan<Vector<float>> totals = [s0, s1, s2, s3, q0, q1, q2, q3];
+        for (int b = 0; b < vectors; b++)
+        {
+            totals[b].CopyTo(sums.Slice(b * width, width));
+            totals[4 + b].CopyTo(sums.Slice(channels + b * width, width));
+        }
+        return (Vector.Sum(motion), -Vector.Sum(small));
     }
 }

@@ -47,6 +47,7 @@ public sealed unsafe class InferencePlan : IDisposable
                 : Conv3dInputMask.CreateReusable(gatedSteps.Max(s => s.Geometry.Input.T), gatedSteps.Max(s => s.Geometry.InChannels)),
         };
         Counters = new PlanCounters(_state, [.. Layers], _steps.Length, Layers.Sum(l => l.DenseExecutedMacs), builder.Controller?.Macs ?? 0);
+        foreach (var step in _steps) step.Prepare();
         // Measure every gated conv's crossover now, and run once, so that the first clip allocates and measures nothing.
         foreach (var step in gatedSteps) GatedConv3dCrossover.Get(step.Geometry);
         Run(new float[ClipLength], new float[Classes]);

@@ -149,7 +149,10 @@ internal sealed class PlanBuilder
         {
             Layers.Add(new PlanLayer(name, g, gate.Index));
             var masked = inputShared ? Value($"{name} masked input", x.Shape) : x;
-            Emit(new GatedConvStep($"{name} gated", layer, GateGeometry.For(gate, x.Shape), weights, x, masked, output, x.ReluPending));
+            // A gate on A_1 takes the controller's per-frame channel sums, unless its statistics pass must write a ReLU back.
+            bool shareSums = Controller is not null && ReferenceEquals(x, Controller.FirstActivation) && !(x.ReluPending && inputShared);
+            Emit(new GatedConvStep($"{name} gated", layer, GateGeometry.For(gate, x.Shape), weights, x, masked, output, x.ReluPending,
+                shareSums ? Controller!.FrameChannelSums : null));
             x.ReluPending = false;
         }
         else

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NativeDance.Tensors.Gemm;
 
 namespace NativeDance.Tensors.Conv;
 
@@ -40,14 +41,41 @@ public static unsafe class GatedConv3d
         if (nonZeroFraction is { } given && !(given >= 0 && given <= 1))
             throw new ArgumentException($"The non-zero fraction must lie in [0, 1], got {given}.", nameof(nonZeroFraction));
         double density = nonZeroFraction ?? NonZeroFraction(g, input, mask);
+        // The plane form copies per-call weights into its layout on every call; the row form only misaligned ones.
         bool weightsInPlace;
-        fixed (float* w = weight) weightsInPlace = SparseInputWeights.InPlace(w, g.OutChannels);
+        fixed (float* w = weight) weightsInPlace = !SparseInputPlanes.Applies(g, SimdDispatch.Width) && SparseInputWeights.InPlace(w, g.OutChannels);
         if (density < GatedConv3dCrossover.Get(g, weightsInPlace))
         {
             SparseInputConv3d.Forward(g, input, weight, bias, output, mask, out work);
             return GatedConvPath.SparseInput;
         }
         Conv3d.Forward(g, input, weight, bias, output, mask);
+        work = GatedConvCost.DenseCompacted(g, mask);
+        return GatedConvPath.DenseCompacted;
+    }
+
+    /// <summary>
+    /// <see cref="Forward(in Conv3dGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Conv3dInputMask?, out ConvWorkCounters, double?)"/>
+    /// with weights and bias prepared once (<see cref="GatedConv3dWeights"/>): no call copies them, and the crossover
+    /// is the one measured with prepared weights.
+    /// </summary>
+    /// <returns>The path that ran.</returns>
+    /// <exception cref="ArgumentException">The weights were prepared for another geometry, a buffer's length does not
+    /// match the geometry, the mask does not fit it, or <paramref name="nonZeroFraction"/> is outside [0, 1].</exception>
+    public static GatedConvPath Forward(in Conv3dGeometry g, ReadOnlySpan<float> input, GatedConv3dWeights weights, Span<float> output,
+        Conv3dInputMask? mask, out ConvWorkCounters work, double? nonZeroFraction = null)
+    {
+        weights.RequireGeometry(g);
+        SparseInputConv3d.Validate(g, input, weights.Weight, weights.Bias, output, mask);
+        if (nonZeroFraction is { } given && !(given >= 0 && given <= 1))
+            throw new ArgumentException($"The non-zero fraction must lie in [0, 1], got {given}.", nameof(nonZeroFraction));
+        double density = nonZeroFraction ?? NonZeroFraction(g, input, mask);
+        if (density < GatedConv3dCrossover.Get(g, weightsInPlace: true))
+        {
+            SparseInputConv3d.Forward(g, input, weights, output, mask, out work);
+            return GatedConvPath.SparseInput;
+        }
+        Conv3d.Forward(g, input, weights.Weight, weights.Bias, output, mask);
         work = GatedConvCost.DenseCompacted(g, mask);
         return GatedConvPath.DenseCompacted;
     }

@@ -11,8 +11,10 @@ namespace NativeDance.Tensors.Conv;
 /// run is the one least disturbed by other work on the machine). It stops at
 /// the first density where the sparse kernel is slower and interpolates linearly between that density and the one
 /// before; the crossover is 1 when the sparse kernel wins everywhere. A few dense-conv times of the cut layer in all.
-/// Measured separately for weights the sparse kernel reads in place (64-byte aligned, Cout a multiple of 16) and for
-/// weights it must copy first on every call (see <see cref="SparseInputWeights"/>), since the copy moves the crossover.
+/// Measured separately for weights prepared once (<see cref="GatedConv3dWeights"/>) or passed per call in place
+/// (64-byte aligned, Cout a multiple of 16, row form), which the sparse kernel reads as they are, and for weights it
+/// must copy first on every call (see <see cref="SparseInputWeights"/> and <see cref="SparseInputPlaneWeights"/>),
+/// since the copy moves the crossover.
 /// </summary>
 /// <example><code>GatedConv3dCrossover.Set(g, 0.35); // deterministic choice, e.g. in tests
 /// double measured = GatedConv3dCrossover.Measure(g);</code></example>
@@ -21,8 +23,8 @@ public static unsafe class GatedConv3dCrossover
     private static readonly double[] Densities = [0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
     private static readonly ConcurrentDictionary<(Conv3dGeometry, bool WeightsInPlace), double> Cache = new();
 
-    /// <summary>The crossover of <paramref name="g"/> with aligned weights: the value set or measured before, else measured now and cached.</summary>
-    public static double Get(in Conv3dGeometry g) => Get(g, SparseInputWeights.InPlaceWhenAligned(g.OutChannels));
+    /// <summary>The crossover of <paramref name="g"/> with prepared weights (<see cref="GatedConv3dWeights"/>): the value set or measured before, else measured now and cached.</summary>
+    public static double Get(in Conv3dGeometry g) => Get(g, weightsInPlace: true);
 
     /// <summary>The crossover of <paramref name="g"/> for weights read in place or copied per call.</summary>
     internal static double Get(in Conv3dGeometry g, bool weightsInPlace) =>
@@ -41,21 +43,29 @@ public static unsafe class GatedConv3dCrossover
     /// <summary>Forgets every set and measured crossover.</summary>
     public static void Clear() => Cache.Clear();
 
-    /// <summary>Times both kernels on <paramref name="g"/> with aligned weights (see the class summary) and returns the crossover density; caches nothing.</summary>
-    public static double Measure(in Conv3dGeometry g) => Measure(g, SparseInputWeights.InPlaceWhenAligned(g.OutChannels));
+    /// <summary>Times both kernels on <paramref name="g"/> with prepared weights (see the class summary) and returns the crossover density; caches nothing.</summary>
+    public static double Measure(in Conv3dGeometry g) => Measure(g, weightsInPlace: true);
 
-    /// <summary><see cref="Measure(in Conv3dGeometry)"/> with weights one float past a cache line when they are not to be read in place.</summary>
+    /// <summary>
+    /// <see cref="Measure(in Conv3dGeometry)"/> with weights prepared once (<see cref="GatedConv3dWeights"/>) when
+    /// <paramref name="weightsInPlace"/>, else passed per call one float past a cache line.
+    /// </summary>
     internal static double Measure(in Conv3dGeometry g, bool weightsInPlace)
     {
         var cut = Conv3dGeometry.Create(1, g.InChannels, g.Input with { T = Math.Min(g.Input.T, (g.Kernel.T - 1) * g.Dilation.T + 1 + 3 * g.Stride.T) },
             g.OutChannels, g.Kernel, g.Stride, g.Padding, g.Dilation, g.Groups);
         var random = new Random(17);
+        var prepared = new GatedConv3dWeights(cut, Filled(cut.WeightLength, random), Filled(cut.OutChannels, random));
+        if (weightsInPlace)
+            return Measure(cut, random, (input, output) => SparseInputConv3d.Forward(cut, input, prepared, output, null, out _), prepared);
         var (weights, capacity) = NativeBufferPool.Rent(cut.WeightLength + 1);
         try
         {
-            nint weight = weights + (weightsInPlace ? 0 : sizeof(float));
-            Filled(cut.WeightLength, random).CopyTo(new Span<float>((void*)weight, cut.WeightLength));
-            return Measure(cut, weight, random);
+            nint weight = weights + sizeof(float);
+            prepared.Weight.CopyTo(new Span<float>((void*)weight, cut.WeightLength));
+            return Measure(cut, random,
+                (input, output) => SparseInputConv3d.Forward(cut, input, new ReadOnlySpan<float>((void*)weight, cut.WeightLength), prepared.Bias, output, null, out _),
+                prepared);
         }
         finally
         {
@@ -63,10 +73,9 @@ public static unsafe class GatedConv3dCrossover
         }
     }
 
-    /// <summary>The crossover of <paramref name="cut"/> with its weights at <paramref name="weight"/>.</summary>
-    private static double Measure(Conv3dGeometry cut, nint weight, Random random)
+    /// <summary>The crossover of <paramref name="cut"/>: <paramref name="sparse"/> against the dense conv with <paramref name="prepared"/>'s weights.</summary>
+    private static double Measure(Conv3dGeometry cut, Random random, Action<float[], float[]> sparse, GatedConv3dWeights prepared)
     {
-        var bias = Filled(cut.OutChannels, random);
         var values = Filled(cut.InputLength, random);
         var input = new float[cut.InputLength];
         var output = new float[cut.OutputLength];
@@ -74,11 +83,11 @@ public static unsafe class GatedConv3dCrossover
         foreach (double density in Densities)
         {
             for (int i = 0; i < input.Length; i++) input[i] = random.NextDouble() < density ? values[i] : 0f;
-            double sparse = Fastest(() => SparseInputConv3d.Forward(cut, input, new ReadOnlySpan<float>((void*)weight, cut.WeightLength), bias, output, null, out _));
-            double dense = Fastest(() => Conv3d.Forward(cut, input, new ReadOnlySpan<float>((void*)weight, cut.WeightLength), bias, output));
-            double gap = sparse - dense;
+            double sparseSeconds = Fastest(() => sparse(input, output));
+            double dense = Fastest(() => Conv3d.Forward(cut, input, prepared.Weight, prepared.Bias, output));
+            double gap = sparseSeconds - dense;
             if (gap >= 0)
-                return double.IsNegativeInfinity(previousGap) ? density * dense / sparse
+                return double.IsNegativeInfinity(previousGap) ? density * dense / sparseSeconds
                     : previousDensity + (density - previousDensity) * -previousGap / (gap - previousGap);
             (previousDensity, previousGap) = (density, gap);
         }

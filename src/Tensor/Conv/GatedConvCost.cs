@@ -11,13 +11,16 @@ namespace NativeDance.Tensors.Conv;
 public static class GatedConvCost
 {
     /// <summary>
-    /// Work of <see cref="SparseInputConv3d.Forward"/>: every non-zero kept input element times every output pixel it
-    /// reaches times Cout multiply-adds; the kept input elements read once by the compaction; per output row, tap row
-    /// and block of kept channels with non-zeros on the input line that tap row reads, the line's (weight offset,
-    /// value) entries of that block, 8 bytes each, once per pass over Cout (the gather form re-reads neighbouring pixels'
-    /// entries from the L1 cache), and the block's kW x channels x Cout weights once (they stay in the L1 cache while
-    /// the row's pixels sweep them); every output written once (a row is summed in the L1 cache). A copy of
-    /// misaligned weights to aligned memory, when the call needs one, is not counted.
+    /// Work of <see cref="SparseInputConv3d"/>'s Forward: every non-zero kept input element times every output pixel it
+    /// reaches times Cout multiply-adds; the kept input elements read once by the compaction; every output written once
+    /// (summed in a scratch row or plane in the cache). Entries are (weight offset, value) pairs of 8 bytes. In the
+    /// plane form (3 x 3 spatial window, stride 1, AVX-512): per output frame, pass over Cout and temporal tap on a
+    /// kept input frame with non-zeros, every entry of that frame once (each line feeds three output rows at once), and
+    /// the 9 x kept channels x Cout weights of that tap once (they stay in the cache while the frame's lines sweep
+    /// them). In the row form: per output row, tap row and block of kept channels with non-zeros on the input line that
+    /// tap row reads, the line's entries of that block once per pass over Cout (the gather form re-reads neighbouring
+    /// pixels' entries from the L1 cache), and the block's kW x channels x Cout weights once. A copy of the weights
+    /// into the layout the kernel reads, when the call needs one, is not counted.
     /// </summary>
     /// <exception cref="ArgumentException">The input's length does not match the geometry, or the mask does not fit it.</exception>
     public static ConvWorkCounters SparseInput(in Conv3dGeometry g, Conv3dInputMask? mask, ReadOnlySpan<float> input) =>
@@ -62,16 +65,19 @@ public static class GatedConvCost
         long[] reachH = AxisReach(g.Input.H, g.Output.H, g.Kernel.H, g.Stride.H, g.Padding.H, g.Dilation.H);
         long[] reachW = AxisReach(g.Input.W, g.Output.W, g.Kernel.W, g.Stride.W, g.Padding.W, g.Dilation.W);
         var channels = mask?.KeptChannels ?? Enumerable.Range(0, g.InChannels).ToArray();
-        int block = SparseInputAccumulation.ChannelBlockOf(g, channels.Length, width);
-        long passes = SparseInputAccumulation.CoutPasses(g, width);
+        bool planes = SparseInputPlanes.Applies(g, width);
+        int block = planes ? channels.Length : SparseInputAccumulation.ChannelBlockOf(g, channels.Length, width);
+        long passes = planes ? SparseInputPlaneWeights.PassesOf(g.OutChannels) : SparseInputAccumulation.CoutPasses(g, width);
         long reachedNonZeros = 0, keptElements = 0, entriesRead = 0, weightsRead = 0;
         for (int n = 0; n < g.Batch; n++)
         for (int t = 0; t < g.Input.T; t++)
         {
             if (!Kept(mask, t)) continue;
+            long frameNonZeros = 0;
             for (int h = 0; h < g.Input.H; h++)
             {
-                long lineReads = reachT[t] * reachH[h];
+                // The plane form reads each line once per (output frame, temporal tap), for all three of its rows.
+                long lineReads = planes ? reachT[t] : reachT[t] * reachH[h];
                 for (int first = 0; first < channels.Length; first += block)
                 {
                     int end = Math.Min(first + block, channels.Length);
@@ -86,9 +92,11 @@ public static class GatedConvCost
                     }
                     keptElements += (long)g.Input.W * (end - first);
                     entriesRead += blockNonZeros * lineReads * passes;
-                    if (blockNonZeros > 0) weightsRead += lineReads * g.Kernel.W * (end - first) * g.OutChannels;
+                    frameNonZeros += blockNonZeros;
+                    if (!planes && blockNonZeros > 0) weightsRead += lineReads * g.Kernel.W * (end - first) * g.OutChannels;
                 }
             }
+            if (planes && frameNonZeros > 0) weightsRead += reachT[t] * SparseInputPlaneWeights.Taps * channels.Length * g.OutChannels;
         }
         long macs = reachedNonZeros * g.OutChannels;
         return new ConvWorkCounters

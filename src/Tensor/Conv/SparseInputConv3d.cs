@@ -40,6 +40,131 @@ public static unsafe class SparseInputConv3d
         ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, out ConvWorkCounters work)
     {
         Validate(g, input, weight, bias, output, mask);
+        if (!SparseInputPlanes.Applies(g, SimdDispatch.Width))
+        {
+            ForwardRows(g, input, weight, bias, output, mask, out work);
+            return;
+        }
+        var (packed, capacity) = NativeBufferPool.Rent(checked((int)SparseInputPlaneWeights.Length(g)));
+        try
+        {
+            fixed (float* w = weight)
+            {
+                var planeWeights = SparseInputPlaneWeights.For(g, w, (float*)packed);
+                planeWeights.Pack();
+                ForwardPlanes(g, input, planeWeights, bias, output, mask, out work);
+            }
+        }
+        finally
+        {
+            NativeBufferPool.Return(packed, capacity);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Forward(in Conv3dGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Conv3dInputMask?, out ConvWorkCounters)"/>
+    /// with weights and bias prepared once (<see cref="GatedConv3dWeights"/>), so no call copies them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The weights were prepared for another geometry, a buffer's length does not
+    /// match the geometry, or the mask does not fit it.</exception>
+    public static void Forward(in Conv3dGeometry g, ReadOnlySpan<float> input, GatedConv3dWeights weights, Span<float> output,
+        Conv3dInputMask? mask, out ConvWorkCounters work)
+    {
+        weights.RequireGeometry(g);
+        Validate(g, input, weights.Weight, weights.Bias, output, mask);
+        if (weights.PlaneData is null || !SparseInputPlanes.Applies(g, SimdDispatch.Width))
+        {
+            ForwardRows(g, input, weights.Weight, weights.Bias, output, mask, out work);
+            return;
+        }
+        fixed (float* packed = weights.PlaneData)
+            ForwardPlanes(g, input, SparseInputPlaneWeights.For(g, null, packed + weights.PlaneOffset), weights.Bias, output, mask, out work);
+    }
+
+    /// <summary>The plane form (see <see cref="SparseInputPlanes"/>): per-frame compaction, then one output frame per parallel iteration.</summary>
+    private static void ForwardPlanes(in Conv3dGeometry g, ReadOnlySpan<float> input, SparseInputPlaneWeights weights,
+        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, out ConvWorkCounters work)
+    {
+        int frames = g.Batch * g.Input.T, pixels = g.Input.H * g.Input.W;
+        int keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
+        long frameCapacity = SparseInputPlaneCompaction.CapacityOf(pixels, keptChannels);
+        int entryCount = checked((int)(frames * frameCapacity));
+        var (values, valuesCapacity) = NativeBufferPool.Rent(entryCount);
+        var (offsets, offsetsCapacity) = NativeBufferPool.Rent(entryCount);
+        var (starts, startsCapacity) = NativeBufferPool.Rent(checked(frames * (pixels + 1)));
+        int paddedCout = SparseInputWeights.PaddedOutChannels(g.OutChannels);
+        int rowLength = (g.Output.W + SparseInputPlanes.GuardsBefore + SparseInputPlanes.GuardsAfter) * paddedCout;
+        // Row template, channel flags and offsets, per-pixel reach, per-frame reach (longs), frame flags (bytes).
+        var (tables, tablesCapacity) = NativeBufferPool.Rent(checked(rowLength + 2 * g.InChannels + pixels + 2 * frames + g.Input.T / sizeof(float) + 1));
+        try
+        {
+            float* rowTemplate = (float*)tables;
+            new Span<float>(rowTemplate, rowLength).Clear();
+            for (int wo = 0; wo < g.Output.W; wo++)
+                bias.CopyTo(new Span<float>(rowTemplate + (SparseInputPlanes.GuardsBefore + wo) * paddedCout, paddedCout));
+            int* channelKept = (int*)(rowTemplate + rowLength), channelOffsets = channelKept + g.InChannels, pixelReach = channelOffsets + g.InChannels;
+            long* frameReach = (long*)(pixelReach + pixels);
+            byte* frameKept = (byte*)(frameReach + frames);
+            for (int h = 0; h < g.Input.H; h++)
+            for (int w = 0; w < g.Input.W; w++)
+                pixelReach[h * g.Input.W + w] = SparseInputPlaneCompaction.AxisReach(h, g.Padding.H, g.Output.H) * SparseInputPlaneCompaction.AxisReach(w, g.Padding.W, g.Output.W);
+            new Span<byte>(frameKept, g.Input.T).Fill(mask is null ? (byte)1 : (byte)0);
+            if (mask is not null) foreach (int t in mask.KeptFrames) frameKept[t] = 1;
+            new Span<int>(channelKept, g.InChannels).Fill(mask is null ? -1 : 0);
+            if (mask is not null) foreach (int c in mask.KeptChannels) channelKept[c] = -1;
+            for (int c = 0; c < g.InChannels; c++) channelOffsets[c] = c * weights.ChannelStride;
+            long* tallies = stackalloc long[SparseInputAccumulation.TallyCount];
+            new Span<long>(tallies, SparseInputAccumulation.TallyCount).Clear();
+            fixed (float* x = input, y = output)
+            {
+                var compaction = new SparseInputPlaneCompaction
+                {
+                    Input = x, Values = (float*)values, Offsets = (int*)offsets, Starts = (int*)starts, ChannelKept = channelKept,
+                    ChannelOffsets = channelOffsets, FrameKept = frameKept, PixelReach = pixelReach, FrameReach = frameReach, Frames = g.Input.T, Pixels = pixels, InChannels = g.InChannels,
+                    FrameCapacity = frameCapacity,
+                };
+                // A small input compacts in microseconds: waking a second thread would cost more than it saves.
+                if (g.InputLength < SerialCompactionElements)
+                    for (int frame = 0; frame < frames; frame++) compaction.Invoke(frame);
+                else
+                    ParallelFor.Run(frames, ref compaction);
+                var planes = new SparseInputPlanes
+                {
+                    Geometry = g, RowTemplate = rowTemplate, Output = y, Values = (float*)values, Offsets = (int*)offsets,
+                    Starts = (int*)starts, Weights = weights, FrameKept = frameKept, FrameReach = frameReach, KeptChannels = keptChannels,
+                    FrameCapacity = frameCapacity, Tallies = tallies,
+                };
+                ParallelFor.Run(g.Batch * g.Output.T, ref planes);
+            }
+            work = Counted(g, mask, keptChannels, tallies);
+        }
+        finally
+        {
+            NativeBufferPool.Return(values, valuesCapacity);
+            NativeBufferPool.Return(offsets, offsetsCapacity);
+            NativeBufferPool.Return(starts, startsCapacity);
+            NativeBufferPool.Return(tables, tablesCapacity);
+        }
+    }
+
+    /// <summary>The work of a call from its tallies: the kept input read once by the compaction, entries of 8 bytes, weights, every output written once.</summary>
+    private static ConvWorkCounters Counted(in Conv3dGeometry g, Conv3dInputMask? mask, int keptChannels, long* tallies)
+    {
+        long keptFrames = mask?.KeptFrames.Length ?? g.Input.T;
+        return new ConvWorkCounters
+        {
+            Macs = tallies[SparseInputAccumulation.MacTally],
+            ActivationBytesRead = g.Batch * keptFrames * g.Input.H * g.Input.W * keptChannels * sizeof(float)
+                + tallies[SparseInputAccumulation.EntryTally] * sizeof(SparseEntry),
+            WeightBytesRead = tallies[SparseInputAccumulation.WeightTally] * sizeof(float),
+            OutputBytesWritten = (long)g.OutputLength * sizeof(float),
+        };
+    }
+
+    /// <summary>The row form (see <see cref="SparseInputRows{TOps, TVec}"/>): per-line compaction, then one output row per parallel iteration.</summary>
+    private static void ForwardRows(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, out ConvWorkCounters work)
+    {
         int lines = g.Batch * g.Input.T * g.Input.H;
         int keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
         var width = SimdDispatch.Width;
@@ -99,15 +224,7 @@ public static unsafe class SparseInputConv3d
                 };
                 SimdDispatch.Run(ref gather);
             }
-            long keptFrames = mask?.KeptFrames.Length ?? g.Input.T;
-            work = new ConvWorkCounters
-            {
-                Macs = tallies[SparseInputAccumulation.MacTally],
-                ActivationBytesRead = g.Batch * keptFrames * g.Input.H * g.Input.W * keptChannels * sizeof(float)
-                    + tallies[SparseInputAccumulation.EntryTally] * sizeof(SparseEntry),
-                WeightBytesRead = tallies[SparseInputAccumulation.WeightTally] * sizeof(float),
-                OutputBytesWritten = (long)g.OutputLength * sizeof(float),
-            };
+            work = Counted(g, mask, keptChannels, tallies);
         }
         finally
         {

@@ -38,6 +38,30 @@ public class ControllerFeaturesTests
         Assert.Contains("11 channels", e.Message);
     }
 
+    /// <summary>The per-frame channel sums a gate on A_1 shares: sums of the rectified values, with the features unchanged.</summary>
+    [Fact]
+    public void FrameChannelSumsAreThePerFrameSumsOfTheRectifiedValues()
+    {
+        const int frames = 3, pixels = 10, channels = 19;
+        using var raw = Tensor.RandomNormal(new Shape(1, frames, 2, 5, channels), seed: 11);
+        int count = ControllerFeatures.Count(channels, frames);
+        var plain = new float[count];
+        var withSums = new float[count];
+        var sums = new float[frames * channels];
+        ControllerFeatures.Compute(raw.Span, frames, pixels, channels, plain);
+        ControllerFeatures.Compute(raw.Span, frames, pixels, channels, withSums, sums);
+        Assert.Equal(plain, withSums);
+        var expected = new double[frames * channels];
+        var x = raw.Span;
+        for (int t = 0; t < frames; t++)
+        for (int p = 0; p < pixels; p++)
+        for (int c = 0; c < channels; c++)
+            expected[t * channels + c] += Math.Max(x[(t * pixels + p) * channels + c], 0);
+        Numerics.AssertClose(sums, expected, 1e-12, "frame channel sums");
+        var e = Assert.Throws<ArgumentException>(() => ControllerFeatures.Compute(raw.Span, frames, pixels, channels, plain, new float[5]));
+        Assert.Contains("got 5", e.Message);
+    }
+
     /// <summary>METHOD.md's statistics of A_1 [T, P, C], term by term in double precision.</summary>
     private static double[] Reference(ReadOnlySpan<float> x, int frames, int pixels, int channels)
     {

@@ -7,6 +7,7 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// DANCE's controller for one clip, in plain math on copies of its parameters: the raw features of A_1
 /// (<see cref="ControllerFeatures"/>, reading through A_1's pending ReLU), normalised with the stored training-set mean
 /// and std, then fc1 -> ReLU -> fc2 -> ReLU -> fc3 -> softplus, times the calibration scale, into the plan's multipliers.
+/// The same pass leaves A_1's per-frame channel sums in <see cref="FrameChannelSums"/> for a gate on A_1.
 /// </summary>
 internal sealed class ControllerStep : PlanStep
 {
@@ -29,6 +30,7 @@ internal sealed class ControllerStep : PlanStep
         var parameters = controller.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Value.ToArray());
         _layers = [Layer.Of(parameters, "fc1"), Layer.Of(parameters, "fc2"), Layer.Of(parameters, "fc3")];
         _features = new float[controller.Features];
+        FrameChannelSums = new float[_frames * _channels];
         _hidden1 = new float[_layers[0].Outputs];
         _hidden2 = new float[_layers[1].Outputs];
         Macs = _layers.Sum(l => (long)l.Weight.Length);
@@ -37,11 +39,17 @@ internal sealed class ControllerStep : PlanStep
     /// <summary>Multiply-adds of the MLP per clip.</summary>
     public long Macs { get; }
 
+    /// <summary>A_1, the value the controller reads.</summary>
+    public PlanValue FirstActivation => _firstActivation;
+
+    /// <summary>[T, C]: per frame and channel the sum of A_1 through ReLU, of the last run (see <see cref="ControllerFeatures"/>).</summary>
+    public float[] FrameChannelSums { get; }
+
     public override IEnumerable<PlanValue> Values => [_firstActivation];
 
     public override void Run(PlanState state)
     {
-        ControllerFeatures.Compute(state.Span(_firstActivation), _frames, _pixels, _channels, _features);
+        ControllerFeatures.Compute(state.Span(_firstActivation), _frames, _pixels, _channels, _features, FrameChannelSums);
         for (int i = 0; i < _features.Length; i++) _features[i] = (_features[i] - _mean[i]) / _std[i];
         _layers[0].Apply(_features, _hidden1);
         TensorPrimitives.Max(_hidden1, 0f, _hidden1);

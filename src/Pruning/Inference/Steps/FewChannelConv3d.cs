@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NativeDance.Tensors.Conv;
 using NativeDance.Tensors.Threading;
@@ -7,15 +8,16 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// <summary>
 /// A direct conv for inputs with very few channels (the RGB stem), where the implicit GEMM is weak: its reduction is
 /// made of Cin-long pieces (3 floats) and Cout (16-64) fills a fraction of its tile. Here each output row (to, ho) runs
-/// blocks of <see cref="Pixels"/> output pixels by one vector of output channels: per (tap, input channel) one weight
-/// vector is loaded and multiplied into the block's accumulators with the pixels' broadcast inputs. The input is first
+/// blocks of up to <see cref="Pixels"/> output pixels by one vector of output channels: per (tap, input channel) one
+/// weight vector is loaded and multiplied into the block's accumulators with the pixels' broadcast inputs (embedded in
+/// the multiply-adds); with dilation 1 along W a tap row's kW x Cin inputs and weights are one run, one loop. The input is first
 /// copied into a zero-padded buffer so no tap needs a bounds check; the buffer has slack at its end because the last
 /// block of a row computes (and discards) pixels past the row. A following ReLU can be fused into the store.
 /// </summary>
 internal static unsafe class FewChannelConv3d
 {
-    /// <summary>Output pixels per block: eight accumulators.</summary>
-    public const int Pixels = 8;
+    /// <summary>Most output pixels per block: one accumulator each (16 with AVX-512's 32 registers, 8 with 16).</summary>
+    public const int Pixels = 16;
 
     /// <summary>The most input channels this kernel is meant for.</summary>
     public const int MaxInChannels = 4;
@@ -97,40 +99,58 @@ internal static unsafe class FewChannelConv3d
         public int PaddedHeight, PaddedWidth;
         public bool Rectify;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int row)
         {
-            int cin = G.InChannels, cout = G.OutChannels, step = G.Stride.W * cin;
+            int cin = G.InChannels, cout = G.OutChannels, step = G.Stride.W * cin, pixels = TLanes.Pixels;
             int to = row / G.Output.H, ho = row % G.Output.H;
             long rowStride = (long)PaddedWidth * cin, frameStride = PaddedHeight * rowStride;
+            // With dilation 1 along W, one pixel's kW x Cin inputs of a tap row are one run, and so are their weights.
+            int runs = G.Dilation.W == 1 ? 1 : G.Kernel.W, run = G.Dilation.W == 1 ? G.Kernel.W * cin : cin, runGap = G.Dilation.W * cin;
+            // Input offsets of the block's pixels 1-7 (and of pixel 8, where the second half starts), hoisted into registers.
+            nint s1 = step, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1, s6 = 6 * s1, s7 = 7 * s1, half = 8 * s1;
             float* output = Output + (long)row * G.Output.W * cout;
-            for (int ow = 0; ow < G.Output.W; ow += Pixels)
+            for (int ow = 0; ow < G.Output.W; ow += pixels)
             for (int co = 0; co < cout; co += TLanes.Count)
             {
                 TVec a0 = TLanes.Load(Bias + co), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                TVec a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
                 float* w = Weight + co;
                 for (int kt = 0; kt < G.Kernel.T; kt++)
                 for (int kh = 0; kh < G.Kernel.H; kh++)
                 {
                     float* line = Input + (to * G.Stride.T + kt * G.Dilation.T) * frameStride + (ho * G.Stride.H + kh * G.Dilation.H) * rowStride + (long)ow * step;
-                    for (int kw = 0; kw < G.Kernel.W; kw++)
+                    for (int r = 0; r < runs; r++)
                     {
-                        float* x = line + kw * G.Dilation.W * cin;
-                        for (int ci = 0; ci < cin; ci++, x++, w += cout)
+                        float* x = line + r * runGap;
+                        for (int j = 0; j < run; j++, x++, w += cout)
                         {
                             TVec wv = TLanes.Load(w);
                             a0 = TLanes.MultiplyAdd(x[0], wv, a0);
-                            a1 = TLanes.MultiplyAdd(x[step], wv, a1);
-                            a2 = TLanes.MultiplyAdd(x[2 * step], wv, a2);
-                            a3 = TLanes.MultiplyAdd(x[3 * step], wv, a3);
-                            a4 = TLanes.MultiplyAdd(x[4 * step], wv, a4);
-                            a5 = TLanes.MultiplyAdd(x[5 * step], wv, a5);
-                            a6 = TLanes.MultiplyAdd(x[6 * step], wv, a6);
-                            a7 = TLanes.MultiplyAdd(x[7 * step], wv, a7);
+                            a1 = TLanes.MultiplyAdd(x[s1], wv, a1);
+                            a2 = TLanes.MultiplyAdd(x[s2], wv, a2);
+                            a3 = TLanes.MultiplyAdd(x[s3], wv, a3);
+                            a4 = TLanes.MultiplyAdd(x[s4], wv, a4);
+                            a5 = TLanes.MultiplyAdd(x[s5], wv, a5);
+                            a6 = TLanes.MultiplyAdd(x[s6], wv, a6);
+                            a7 = TLanes.MultiplyAdd(x[s7], wv, a7);
+                            if (TLanes.Pixels > 8)
+                            {
+                                float* x8 = x + half;
+                                a8 = TLanes.MultiplyAdd(x8[0], wv, a8);
+                                a9 = TLanes.MultiplyAdd(x8[s1], wv, a9);
+                                a10 = TLanes.MultiplyAdd(x8[s2], wv, a10);
+                                a11 = TLanes.MultiplyAdd(x8[s3], wv, a11);
+                                a12 = TLanes.MultiplyAdd(x8[s4], wv, a12);
+                                a13 = TLanes.MultiplyAdd(x8[s5], wv, a13);
+                                a14 = TLanes.MultiplyAdd(x8[s6], wv, a14);
+                                a15 = TLanes.MultiplyAdd(x8[s7], wv, a15);
+                            }
                         }
                     }
                 }
                 float* y = output + (long)ow * cout + co;
-                int count = Math.Min(Pixels, G.Output.W - ow);
+                int count = Math.Min(pixels, G.Output.W - ow);
                 Store(a0, y);
                 if (count > 1) Store(a1, y + cout);
                 if (count > 2) Store(a2, y + 2 * cout);
@@ -139,9 +159,19 @@ internal static unsafe class FewChannelConv3d
                 if (count > 5) Store(a5, y + 5 * cout);
                 if (count > 6) Store(a6, y + 6 * cout);
                 if (count > 7) Store(a7, y + 7 * cout);
+                if (TLanes.Pixels <= 8) continue;
+                if (count > 8) Store(a8, y + 8 * cout);
+                if (count > 9) Store(a9, y + 9 * cout);
+                if (count > 10) Store(a10, y + 10 * cout);
+                if (count > 11) Store(a11, y + 11 * cout);
+                if (count > 12) Store(a12, y + 12 * cout);
+                if (count > 13) Store(a13, y + 13 * cout);
+                if (count > 14) Store(a14, y + 14 * cout);
+                if (count > 15) Store(a15, y + 15 * cout);
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private readonly void Store(TVec value, float* destination) => TLanes.Store(Rectify ? TLanes.Rectify(value) : value, destination);
     }
 
@@ -149,6 +179,9 @@ internal static unsafe class FewChannelConv3d
     private interface ILanes<TVec> where TVec : unmanaged
     {
         static abstract int Count { get; }
+
+        /// <summary>Output pixels per block: as many accumulators as leave registers for the weight and the broadcasts.</summary>
+        static abstract int Pixels { get; }
 
         static abstract TVec Load(float* source);
 
@@ -165,13 +198,19 @@ internal static unsafe class FewChannelConv3d
     {
         public static int Count => 16;
 
+        public static int Pixels => 16;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Load(float* source) => Vector512.Load(source);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(Vector512<float> value, float* destination) => value.Store(destination);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> MultiplyAdd(float x, Vector512<float> w, Vector512<float> accumulator) =>
             Vector512.FusedMultiplyAdd(Vector512.Create(x), w, accumulator);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Rectify(Vector512<float> value) => Vector512.Max(value, Vector512<float>.Zero);
     }
 
@@ -179,13 +218,19 @@ internal static unsafe class FewChannelConv3d
     {
         public static int Count => 8;
 
+        public static int Pixels => 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Load(float* source) => Vector256.Load(source);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(Vector256<float> value, float* destination) => value.Store(destination);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> MultiplyAdd(float x, Vector256<float> w, Vector256<float> accumulator) =>
             Vector256.FusedMultiplyAdd(Vector256.Create(x), w, accumulator);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Rectify(Vector256<float> value) => Vector256.Max(value, Vector256<float>.Zero);
     }
 }

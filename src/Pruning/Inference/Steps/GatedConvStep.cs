@@ -9,7 +9,8 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// <summary>
 /// A gated conv for one clip: DANCE's three masks on its input, computed as <see cref="SampleMasks"/> does (frames:
 /// phi_t &gt;= kF * mean phi, at least one kept; channels over the kept frames: psi_c &gt;= kC * mean psi; features: x &gt; 0
-/// and x &gt;= kE * mean of the kept frames and channels), then <see cref="GatedConv3d.Forward"/> on the masked input with
+/// and x &gt;= kE * mean of the kept frames and channels), then <see cref="GatedConv3d"/>'s Forward (weights prepared
+/// once, <see cref="GatedConv3dWeights"/>) on the masked input with
 /// the kept frames and channels as its <see cref="Conv3dInputMask"/> and the counted density, so it picks the
 /// dense-compacted or the sparse-input kernel. Two passes over the input: statistics (fusing a pending ReLU) and
 /// masking (fusing the count of survivors). The masked input is written in place, or into a buffer of its own when
@@ -21,6 +22,7 @@ internal sealed unsafe class GatedConvStep : PlanStep
     private readonly int _gate;
     private readonly Conv3dGeometry _g;
     private readonly FoldedConv _weights;
+    private GatedConv3dWeights? _prepared;
     private readonly PlanValue _input;
     private readonly PlanValue _masked;
     private readonly PlanValue _output;
@@ -28,6 +30,8 @@ internal sealed unsafe class GatedConvStep : PlanStep
     private readonly int _frames, _pixels, _channels;
     private readonly long[] _frameFan;
     private readonly double _denseExecutedMacs;
+    // False when another step leaves the input's per-frame channel sums in _sums.
+    private readonly bool _statistics;
     // Scratch, pinned (allocated once on the pinned heap) so the parallel passes can hold pointers to it.
     private readonly int[] _pixelFan;
     private readonly float[] _sums;
@@ -40,7 +44,10 @@ internal sealed unsafe class GatedConvStep : PlanStep
     private readonly float[] _channelScores;
     private readonly double[] _channelSums;
 
-    public GatedConvStep(string name, int layer, GateGeometry gate, FoldedConv weights, PlanValue input, PlanValue masked, PlanValue output, bool rectify)
+    // sharedSums: per-frame channel sums of the input that an earlier step computes each run (the controller's, on A_1),
+    // or null; with them the statistics pass is skipped. Only where that pass would write nothing back.
+    public GatedConvStep(string name, int layer, GateGeometry gate, FoldedConv weights, PlanValue input, PlanValue masked, PlanValue output, bool rectify,
+        float[]? sharedSums = null)
         : base(name)
     {
         _layer = layer;
@@ -58,7 +65,10 @@ internal sealed unsafe class GatedConvStep : PlanStep
         _denseExecutedMacs = gate.DenseExecutedMacs;
         _pixelFan = Pinned<int>(_pixels);
         for (int p = 0; p < _pixels; p++) _pixelFan[p] = (int)(gate.FanH[p / _g.Input.W] * gate.FanW[p % _g.Input.W]);
-        _sums = Pinned<float>(_frames * _channels);
+        _statistics = sharedSums is null;
+        if (!_statistics && (rectify && masked != input || sharedSums!.Length != _frames * _channels))
+            throw new ArgumentException($"Gate {name} can take shared sums only of its own input's {_frames} x {_channels} sums and when it writes no ReLU back.", nameof(sharedSums));
+        _sums = sharedSums ?? Pinned<float>(_frames * _channels);
         _keptFrames = Pinned<int>(_frames);
         _keptChannels = Pinned<int>(_channels);
         _channelBits = Pinned<int>(_channels);
@@ -73,15 +83,20 @@ internal sealed unsafe class GatedConvStep : PlanStep
 
     public override IEnumerable<PlanValue> Values => [_input, _masked, _output];
 
+    public override void Prepare() => _prepared = new GatedConv3dWeights(_g, _weights.Weight, _weights.Bias);
+
     public override void Run(PlanState state)
     {
         long start = state.CollectTimings ? Stopwatch.GetTimestamp() : 0;
         float* x = state.Pointer(_input);
-        var statistics = new GatePasses.Statistics
+        if (_statistics)
         {
-            Input = x, Sums = Address(_sums), Pixels = _pixels, Channels = _channels, Rectify = _rectify, WriteBack = _rectify && _masked != _input,
-        };
-        GatePasses.Run(_frames, _input.Length, ref statistics);
+            var statistics = new GatePasses.Statistics
+            {
+                Input = x, Sums = Address(_sums), Pixels = _pixels, Channels = _channels, Rectify = _rectify, WriteBack = _rectify && _masked != _input,
+            };
+            GatePasses.Run(_frames, _input.Length, ref statistics);
+        }
         var k = state.Multipliers.AsSpan(3 * _gate, 3);
         int keptFrames = KeepFrames(k[0]);
         var (keptChannels, featureThreshold) = KeepChannels(keptFrames, k[1], k[2]);
@@ -106,7 +121,7 @@ internal sealed unsafe class GatedConvStep : PlanStep
         if (state.CollectTimings) state.GateMaskSeconds[_gate] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long region = (long)keptFrames * keptChannels * _pixels;
         double density = region == 0 ? 0 : (double)keptFeatures / region;
-        var path = GatedConv3d.Forward(_g, state.Span(_masked), _weights.Weight, _weights.Bias, state.Span(_output), mask, out var work, density);
+        var path = GatedConv3d.Forward(_g, state.Span(_masked), _prepared!, state.Span(_output), mask, out var work, density);
         state.LayerWork[_layer] = work;
         state.Gates[_gate] = new GateCounts(_frames, keptFrames, _channels, keptChannels, _pixels, keptFeatures,
             reach * _g.OutChannels, _denseExecutedMacs, path);

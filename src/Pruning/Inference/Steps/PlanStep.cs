@@ -9,5 +9,10 @@ internal abstract class PlanStep(string name)
     /// <summary>Every buffer the step reads or writes (for lifetimes).</summary>
     public abstract IEnumerable<PlanValue> Values { get; }
 
+    /// <summary>Called once the whole model is lowered (every batch norm folded), before the first run: derives what depends on final weights.</summary>
+    public virtual void Prepare()
+    {
+    }
+
     public abstract void Run(PlanState state);
 }

@@ -1,0 +1,87 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Tensors.Conv;
+
+/// <summary>
+/// Pass 1 of the plane form of <see cref="SparseInputConv3d"/>: per input frame F = n * T + t, the non-zero values of
+/// its kept channels, pixel after pixel, as two parallel arrays (values, and offsets ci * channel stride into a
+/// <see cref="SparseInputPlaneWeights"/> slab) from index F * <see cref="FrameCapacity"/>; pixel p's entries are
+/// [Starts[s + p], Starts[s + p + 1]) with s = F * (H * W + 1), so a line's pixels, and a frame's lines, are adjacent
+/// runs. 16 channels at a time: the lanes that are kept and non-zero are compressed to the front of one full-vector
+/// store (which may write up to 15 stale values past the run, never past the frame's region, whose slack holds them).
+/// It also tallies, per frame, every entry times the output pixels of a frame its 3 x 3 window reaches
+/// (<see cref="PixelReach"/>), so the kernel counts its multiply-adds without touching the hot loop. Frames that no tap
+/// reads (dropped) are skipped. One frame per parallel iteration.
+/// </summary>
+internal unsafe struct SparseInputPlaneCompaction : IParallelBody
+{
+    /// <summary>Vector lanes: channels compacted per step, and the slack a frame's region needs.</summary>
+    public const int Lanes = 16;
+
+    public float* Input, Values;
+    public int* Offsets, Starts;
+    /// <summary>Per channel: -1 when kept, else 0.</summary>
+    public int* ChannelKept;
+    /// <summary>Per channel: its entry offset, ci * channel stride.</summary>
+    public int* ChannelOffsets;
+    /// <summary>Per input frame, nonzero when kept.</summary>
+    public byte* FrameKept;
+    /// <summary>Per input pixel (h, w): the (kh, kw) taps that land in the output frame.</summary>
+    public int* PixelReach;
+    /// <summary>Per input frame: the entries weighted by <see cref="PixelReach"/>.</summary>
+    public long* FrameReach;
+    public int Frames, Pixels, InChannels;
+    public long FrameCapacity;
+
+    /// <summary>Entries one frame may hold: pixels x kept channels, plus the slack of the last full-vector store.</summary>
+    public static long CapacityOf(int pixels, int keptChannels) => (long)pixels * keptChannels + Lanes;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public readonly void Invoke(int frame)
+    {
+        int* starts = Starts + (long)frame * (Pixels + 1);
+        FrameReach[frame] = 0;
+        if (FrameKept[frame % Frames] == 0)
+        {
+            new Span<int>(starts, Pixels + 1).Clear();
+            return;
+        }
+        float* values = Values + frame * FrameCapacity;
+        int* offsets = Offsets + frame * FrameCapacity;
+        float* pixel = Input + (long)frame * Pixels * InChannels;
+        int channels = InChannels, vectorEnd = channels - channels % Lanes, cursor = 0;
+        long reach = 0;
+        for (int p = 0; p < Pixels; p++, pixel += channels)
+        {
+            starts[p] = cursor;
+            if (p > 0) reach += (long)(cursor - starts[p - 1]) * PixelReach[p - 1];
+            int c = 0;
+            for (; c < vectorEnd; c += Lanes)
+            {
+                var v = Vector512.Load(pixel + c);
+                var keep = ~Vector512.Equals(v, Vector512<float>.Zero).AsInt32() & Vector512.Load(ChannelKept + c);
+                Avx512F.Compress(Vector512<float>.Zero, keep.AsSingle(), v).Store(values + cursor);
+                Avx512F.Compress(Vector512<int>.Zero, keep, Vector512.Load(ChannelOffsets + c)).Store(offsets + cursor);
+                cursor += BitOperations.PopCount(keep.ExtractMostSignificantBits());
+            }
+            // Branch-free: every value is written, and the run only grows past kept non-zeros.
+            for (; c < channels; c++)
+            {
+                float value = pixel[c];
+                values[cursor] = value;
+                offsets[cursor] = ChannelOffsets[c];
+                cursor += value != 0f && ChannelKept[c] != 0 ? 1 : 0;
+            }
+        }
+        starts[Pixels] = cursor;
+        if (Pixels > 0) reach += (long)(cursor - starts[Pixels - 1]) * PixelReach[Pixels - 1];
+        FrameReach[frame] = reach;
+    }
+
+    /// <summary>Along one axis of a 3-tap, stride-1 window: the taps of input position <paramref name="i"/> that land among <paramref name="outputs"/> positions.</summary>
+    public static int AxisReach(int i, int padding, int outputs) => Math.Max(0, Math.Min(i + padding, outputs - 1) - Math.Max(i + padding - 2, 0) + 1);
+}

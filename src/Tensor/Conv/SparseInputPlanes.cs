@@ -1,0 +1,141 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NativeDance.Tensors.Gemm;
+using NativeDance.Tensors.Threading;
+
+namespace NativeDance.Tensors.Conv;
+
+/// <summary>
+/// Pass 2 of the plane form of <see cref="SparseInputConv3d"/>: one output frame (n, to) per parallel iteration, so no
+/// two threads write the same output, summed in an aligned scratch plane (Ho rows of Wo pixels with guard slots,
+/// Cout padded to whole vectors) and a trash row that takes the sums of tap rows landing outside the frame. Bias
+/// first; then per pass over Cout, per temporal tap kt on a kept, in-range input frame with entries, per input line
+/// with entries: <see cref="SparseInputPlaneSweep.Sweep{TS, TRows}"/> into the three output rows it reaches; the pass's
+/// weights for one kt stay in the cache while the frame's lines sweep them. Adds what it executes to
+/// <see cref="Tallies"/> (see <see cref="SparseInputAccumulation"/>).
+/// </summary>
+internal unsafe struct SparseInputPlanes : IParallelBody
+{
+    /// <summary>Scratch slots past each end of an output row the sweep may touch.</summary>
+    public const int GuardsBefore = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsBefore;
+    public const int GuardsAfter = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsAfter;
+
+    public Conv3dGeometry Geometry;
+    /// <summary>One scratch row as it starts: the bias (zeros for none) padded with zeros to whole vectors at each of the Wo real pixels, zeros in the guard slots.</summary>
+    public float* RowTemplate;
+    public float* Output, Values;
+    public int* Offsets, Starts;
+    public SparseInputPlaneWeights Weights;
+    public byte* FrameKept;
+    /// <summary>Per input frame: its entries, each times the (kh, kw) output pixels it reaches (see <see cref="SparseInputPlaneCompaction"/>).</summary>
+    public long* FrameReach;
+    public int KeptChannels;
+    public long FrameCapacity;
+    public long* Tallies;
+
+    /// <summary>
+    /// Whether <paramref name="g"/> runs in the plane form at <paramref name="width"/>: AVX-512, groups 1, a 3 x 3
+    /// (kh, kw) window with stride and dilation 1 and padding at most 2 along H and W (any kT, stride, dilation and
+    /// padding along T).
+    /// </summary>
+    public static bool Applies(in Conv3dGeometry g, SimdWidth width) =>
+        width == SimdWidth.Vector512 && g.Groups == 1
+        && g.Kernel.H == 3 && g.Stride.H == 1 && g.Dilation.H == 1 && g.Padding.H <= 2
+        && g.Kernel.W == 3 && g.Stride.W == 1 && g.Dilation.W == 1 && g.Padding.W <= 2;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public readonly void Invoke(int plane)
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        int cout = g.OutChannels, stride = SparseInputWeights.PaddedOutChannels(cout);
+        int rowPixels = g.Output.W + GuardsBefore + GuardsAfter, rowLength = rowPixels * stride;
+        var (scratch, capacity) = NativeBufferPool.Rent((g.Output.H + 1) * rowLength);
+        try
+        {
+            // Every row starts as the template: the padded bias at real pixels, zeros in the guard slots (and the trash
+            // row, a copy too: anything finite would do, zeros hold no denormals).
+            nuint rowBytes = (nuint)rowLength * sizeof(float);
+            for (int ho = 0; ho <= g.Output.H; ho++)
+                NativeMemory.Copy(RowTemplate, (float*)scratch + (nint)ho * rowLength, rowBytes);
+            float* rows = (float*)scratch + GuardsBefore * stride, trash = rows + (nint)g.Output.H * rowLength;
+            Accumulate(plane, rows, trash, rowLength, stride);
+            float* output = Output + (nint)plane * g.Output.H * g.Output.W * cout;
+            for (int ho = 0; ho < g.Output.H; ho++)
+            {
+                float* sums = rows + (nint)ho * rowLength;
+                // With Cout a whole number of vectors a row's pixels are as contiguous in the scratch as in the output.
+                if (cout == stride)
+                {
+                    NativeMemory.Copy(sums, output, (nuint)g.Output.W * (nuint)cout * sizeof(float));
+                    output += g.Output.W * cout;
+                    continue;
+                }
+                for (int wo = 0; wo < g.Output.W; wo++, output += cout)
+                    new ReadOnlySpan<float>(sums + (nint)wo * stride, cout).CopyTo(new Span<float>(output, cout));
+            }
+        }
+        finally
+        {
+            NativeBufferPool.Return(scratch, capacity);
+        }
+    }
+
+    private readonly void Accumulate(int plane, float* rows, float* trash, int rowLength, int stride)
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        int to = plane % g.Output.T, n = plane / g.Output.T, pixels = g.Input.H * g.Input.W, width = g.Input.W;
+        int lanes = Weights.PassLanes;
+        long macs = 0, entries = 0, weights = 0;
+        for (int pass = 0; pass < Weights.Passes; pass++)
+        for (int kt = 0; kt < g.Kernel.T; kt++)
+        {
+            int it = to * g.Stride.T - g.Padding.T + kt * g.Dilation.T;
+            if ((uint)it >= (uint)g.Input.T || FrameKept[it] == 0) continue;
+            int frame = n * g.Input.T + it;
+            int* starts = Starts + (long)frame * (pixels + 1);
+            if (starts[pixels] == 0) continue;
+            float* values = Values + frame * FrameCapacity;
+            int* offsets = Offsets + frame * FrameCapacity;
+            float* slab = Weights.Slab(pass, kt);
+            if (pass == 0)
+            {
+                macs += FrameReach[frame] * g.OutChannels;
+                weights += (long)SparseInputPlaneWeights.Taps * KeptChannels * g.OutChannels;
+            }
+            for (int ih = 0; ih < g.Input.H; ih++)
+            {
+                int* line = starts + ih * width;
+                int lineEntries = line[width] - line[0];
+                if (lineEntries == 0) continue;
+                // Tap row kh adds to output row ih + ph - kh; rows outside the frame go to the trash row.
+                int top = ih + g.Padding.H, lane = pass * lanes;
+                float* row0 = RowOf(top, rows, trash, rowLength, lane), row1 = RowOf(top - 1, rows, trash, rowLength, lane);
+                float* row2 = RowOf(top - 2, rows, trash, rowLength, lane);
+                if (lanes == 32) Sweep<Sum2>(slab, values, offsets, line, row0, row1, row2, stride, trash);
+                else Sweep<Sum1>(slab, values, offsets, line, row0, row1, row2, stride, trash);
+                entries += lineEntries;
+            }
+        }
+        Interlocked.Add(ref Tallies[SparseInputAccumulation.MacTally], macs);
+        Interlocked.Add(ref Tallies[SparseInputAccumulation.EntryTally], entries);
+        Interlocked.Add(ref Tallies[SparseInputAccumulation.WeightTally], weights);
+    }
+
+    /// <summary>One line into its three rows, leaving out a first or last row that is the trash row (the middle one never is, with padding at most 2, unless the frame is tiny).</summary>
+    private readonly void Sweep<TS>(float* slab, float* values, int* offsets, int* line, float* row0, float* row1, float* row2, int stride, float* trash)
+        where TS : struct, ISumVectors
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        bool real0 = row0 < trash, real1 = row1 < trash, real2 = row2 < trash;
+        if (real1 && real0 && !real2)
+            SparseInputPlaneSweep.Sweep<TS, UpperRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+        else if (real1 && !real0 && real2)
+            SparseInputPlaneSweep.Sweep<TS, LowerRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+        else
+            SparseInputPlaneSweep.Sweep<TS, AllRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+    }
+
+    private readonly float* RowOf(int ho, float* rows, float* trash, int rowLength, int lane) =>
+        (uint)ho >= (uint)Geometry.Output.H ? trash + lane : rows + (nint)ho * rowLength + lane;
+}

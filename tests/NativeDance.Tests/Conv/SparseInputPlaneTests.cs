@@ -1,0 +1,155 @@
+using NativeDance.Tensors;
+using NativeDance.Tensors.Conv;
+using NativeDance.Tensors.Gemm;
+using NativeDance.Tests.Gemm;
+using NativeDance.Tests.Testing;
+
+namespace NativeDance.Tests.Conv;
+
+/// <summary>
+/// The plane form of the sparse-input conv (3 x 3 spatial window, stride and dilation 1 along H and W, AVX-512) and
+/// weights prepared once (<see cref="GatedConv3dWeights"/>), which every gated inference plan uses.
+/// </summary>
+[Collection(nameof(KernelSettings))]
+public class SparseInputPlaneTests
+{
+    private const double Tolerance = 1e-10;
+
+    /// <summary>
+    /// Random plane-form geometries (odd sizes, any temporal kernel, stride, padding and dilation, spatial padding 0-2,
+    /// Cin across whole vectors and tails, Cout across one and two vectors per pass and padded lanes), densities 0, tiny,
+    /// random and 1, random masks, 1 and 2 threads, weights per call and prepared: equal to the dense conv of the masked
+    /// input, sentinels intact, counters equal to the analytic ones. Below AVX-512 the row form runs instead.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void EqualsDenseConvOfMaskedInputAndCountsItsWork(int seed)
+    {
+        var random = new Random(seed);
+        for (int trial = 0; trial < 8; trial++)
+        {
+            var g = PlaneGeometry(random);
+            double density = trial switch { 0 => 0, 1 => 1, 2 => 0.01, _ => random.NextDouble() };
+            var (x, w, b) = SparseOperands.Create(g, density, random.Next(2) == 0, random);
+            var mask = trial == 3 ? null : SparseOperands.RandomMask(g, random);
+            var expected = SparseOperands.Reference(g, x, w, b, mask);
+            var prepared = new GatedConv3dWeights(g, w, b);
+            foreach (var width in KernelSettings.Widths().Take(2))
+            foreach (int threads in new[] { 1, 2 })
+            foreach (bool usePrepared in new[] { false, true })
+            {
+                Assert.Equal(width == SimdWidth.Vector512, SparseInputPlanes.Applies(g, width));
+                var y = new GuardedBuffer(g.OutputLength);
+                ConvWorkCounters work = default;
+                KernelSettings.Run(width, threads, () =>
+                {
+                    if (usePrepared) SparseInputConv3d.Forward(g, x, prepared, y.Span, mask, out work);
+                    else SparseInputConv3d.Forward(g, x, w, b, y.Span, mask, out work);
+                });
+                string context = $"{g} density {density:F2} {SparseOperands.Describe(mask)} {width} threads={threads} prepared={usePrepared}";
+                Numerics.AssertClose(y.Span, expected, Tolerance, context);
+                y.AssertGuardIntact(context);
+                Assert.Equal(GatedConvCost.SparseInput(g, mask, x, width), work);
+            }
+        }
+    }
+
+    /// <summary>The tiny C3D's gated convs at DANCE-like keep ratios: frames and channels partly dropped, about a third of the features kept.</summary>
+    [Theory]
+    [InlineData(16, 32, 16)]
+    [InlineData(32, 64, 8)]
+    [InlineData(64, 64, 4)]
+    public void TinyC3dLayersAtDanceKeepRatios(int inChannels, int outChannels, int size)
+    {
+        var g = Conv3dGeometry.Create(1, inChannels, Dims3.Cube(size), outChannels, Dims3.Cube(3), padding: Dims3.Cube(1));
+        var random = new Random(inChannels);
+        var (x, w, b) = SparseOperands.Create(g, 0.3, hasBias: true, random);
+        var mask = Conv3dInputMask.Create(g, Enumerable.Range(0, size).Where(t => t != 1).ToArray(),
+            Enumerable.Range(0, inChannels).Where(_ => random.NextDouble() < 0.8).ToArray());
+        var prepared = new GatedConv3dWeights(g, w, b);
+        var y = new GuardedBuffer(g.OutputLength);
+        SparseInputConv3d.Forward(g, x, prepared, y.Span, mask, out var work);
+        Numerics.AssertClose(y.Span, SparseOperands.Reference(g, x, w, b, mask), Tolerance, $"{g}");
+        y.AssertGuardIntact($"{g}");
+        Assert.Equal(GatedConvCost.SparseInput(g, mask, x), work);
+    }
+
+    /// <summary>Prepared weights give the gated conv the same result and counters on both paths as per-call weights.</summary>
+    [Theory]
+    [InlineData(0.0, GatedConvPath.DenseCompacted)]
+    [InlineData(2.0, GatedConvPath.SparseInput)]
+    public void GatedConvWithPreparedWeightsMatchesPerCallWeights(double crossover, GatedConvPath expectedPath)
+    {
+        var random = new Random(21);
+        for (int trial = 0; trial < 4; trial++)
+        {
+            var g = trial % 2 == 0 ? PlaneGeometry(random) : SparseOperands.RandomGeometry(random);
+            var (x, w, b) = SparseOperands.Create(g, random.NextDouble(), hasBias: trial < 2, random);
+            var mask = SparseOperands.RandomMask(g, random);
+            GatedConv3dCrossover.Set(g, crossover);
+            var perCall = new float[g.OutputLength];
+            var y = new GuardedBuffer(g.OutputLength);
+            GatedConv3d.Forward(g, x, w, b, perCall, mask, out var perCallWork);
+            var path = GatedConv3d.Forward(g, x, new GatedConv3dWeights(g, w, b), y.Span, mask, out var work);
+            string context = $"{g} {SparseOperands.Describe(mask)}";
+            Assert.Equal(expectedPath, path);
+            Numerics.AssertClose(y.Span, SparseOperands.Reference(g, x, w, b, mask), Tolerance, context);
+            y.AssertGuardIntact(context);
+            Assert.Equal(perCall, y.Span.ToArray());
+            Assert.Equal(perCallWork, work);
+        }
+    }
+
+    [Fact]
+    public void PreparedForwardAllocatesNothing()
+    {
+        var g = Conv3dGeometry.Create(1, 16, new Dims3(4, 8, 9), 32, Dims3.Cube(3), padding: Dims3.Cube(1));
+        var (x, w, b) = SparseOperands.Create(g, 0.3, hasBias: true, new Random(1));
+        var prepared = new GatedConv3dWeights(g, w, b);
+        var y = new float[g.OutputLength];
+        var mask = Conv3dInputMask.Create(g, [0, 2, 3], [1, 4, 5, 9, 15]);
+        KernelSettings.Run(SimdDispatch.Best, 2, () =>
+        {
+            SparseInputConv3d.Forward(g, x, prepared, y, mask, out _);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            SparseInputConv3d.Forward(g, x, prepared, y, mask, out _);
+            SparseInputConv3d.Forward(g, x, prepared, y, null, out _);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"SparseInputConv3d.Forward allocated {allocated} bytes");
+        });
+    }
+
+    [Fact]
+    public void BadPreparedWeightsNameTheValues()
+    {
+        var g = Conv3dGeometry.Create(1, 4, new Dims3(3, 4, 5), 6, Dims3.Cube(3), padding: Dims3.Cube(1));
+        var e = Assert.Throws<ArgumentException>(() => new GatedConv3dWeights(g, new float[g.WeightLength - 1], []));
+        Assert.Contains($"weight has {g.WeightLength - 1} elements", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new GatedConv3dWeights(g, new float[g.WeightLength], new float[5]));
+        Assert.Contains("bias has 5 elements", e.Message);
+        var other = Conv3dGeometry.Create(1, 4, new Dims3(3, 4, 6), 6, Dims3.Cube(3), padding: Dims3.Cube(1));
+        var prepared = new GatedConv3dWeights(other, new float[other.WeightLength], []);
+        e = Assert.Throws<ArgumentException>(() => SparseInputConv3d.Forward(g, new float[g.InputLength], prepared, new float[g.OutputLength], null, out _));
+        Assert.Contains("prepared for conv", e.Message);
+        e = Assert.Throws<ArgumentException>(() => GatedConv3d.Forward(g, new float[g.InputLength], prepared, new float[g.OutputLength], null, out _));
+        Assert.Contains("prepared for conv", e.Message);
+    }
+
+    /// <summary>A geometry the plane form runs: kH = kW = 3, stride and dilation 1 along H and W, padding 0-2 there; anything along T.</summary>
+    private static Conv3dGeometry PlaneGeometry(Random random)
+    {
+        int[] inChannels = [1, 3, 13, 16, 19, 32, 40];
+        int[] outChannels = [1, 16, 17, 32, 40, 64, 131];
+        while (true)
+        {
+            int pad = random.Next(0, 3), padW = random.Next(0, 3), kt = random.Next(1, 4), dt = random.Next(1, 3), padT = random.Next(0, 2);
+            var size = new Dims3(random.Next(1, 8), random.Next(1, 9), random.Next(1, 10));
+            if ((kt - 1) * dt + 1 > size.T + 2 * padT || size.H + 2 * pad < 3 || size.W + 2 * padW < 3) continue;
+            return Conv3dGeometry.Create(random.Next(1, 3), inChannels[random.Next(inChannels.Length)], size,
+                outChannels[random.Next(outChannels.Length)], new Dims3(kt, 3, 3), new Dims3(random.Next(1, 3), 1, 1),
+                new Dims3(padT, pad, padW), new Dims3(dt, 1, 1));
+        }
+    }
+}
