@@ -7,9 +7,11 @@ namespace NativeDance.Cli.Demo;
 /// <summary>Per-clip latency of our dense inference plan and the DANCE-gated plan, timed side by side in one run.</summary>
 /// <param name="DenseMs">Median dense per-clip latency.</param>
 /// <param name="GatedMs">Median gated per-clip latency (controller included).</param>
-/// <param name="BytesRatio">Activation and weight bytes the gated plan moved over the dense plan's.</param>
+/// <param name="MaskedBytesRatio">Mean over the clips of the least bytes the gated convs must move under their masks over
+/// the dense convs' (<see cref="NativeDance.Pruning.Inference.PlanCounters.MaskedBytesRatio"/>): what the masks save.</param>
+/// <param name="KernelBytesRatio">Bytes the gated plan's kernels counted over the dense plan's, tiling re-reads included.</param>
 /// <param name="Clips">Clips timed.</param>
-internal sealed record LatencyResult(double DenseMs, double GatedMs, double BytesRatio, int Clips)
+internal sealed record LatencyResult(double DenseMs, double GatedMs, double MaskedBytesRatio, double KernelBytesRatio, int Clips)
 {
     /// <summary>Dense latency over gated latency.</summary>
     public double Speedup => DenseMs / GatedMs;

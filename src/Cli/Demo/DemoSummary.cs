@@ -25,7 +25,8 @@ internal static class DemoSummary
         Number(json, "dance_acc", r.Dance?.Accuracy);
         Number(json, "dance_mac_ratio", r.Dance?.MacRatio);
         Number(json, "mac_reduction", r.Dance is null ? null : 1 - r.Dance.MacRatio);
-        Number(json, "bytes_reduction", r.Latency is null ? null : 1 - r.Latency.BytesRatio);
+        Number(json, "bytes_reduction", r.Latency is null ? null : 1 - r.Latency.MaskedBytesRatio);
+        Number(json, "kernel_bytes_ratio", r.Latency?.KernelBytesRatio);
         Number(json, "cpu_speedup", r.Latency?.Speedup);
         Number(json, "dense_ms", r.Latency?.DenseMs);
         Number(json, "gated_ms", r.Latency?.GatedMs);

@@ -29,6 +29,7 @@ internal static class LatencyComparison
         var denseTimes = new List<double>();
         var gatedTimes = new List<double>();
         long denseBytes = 0, gatedBytes = 0;
+        double maskedBytes = 0;
         for (int i = 0; i < WarmupRuns; i++)
         {
             var clip = inputs.AsSpan(i % count * densePlan.ClipLength, densePlan.ClipLength);
@@ -45,13 +46,14 @@ internal static class LatencyComparison
                 // The first round counts the bytes once per clip; it is not timed.
                 denseBytes += densePlan.Counters.Total.TotalBytes;
                 gatedBytes += gatedPlan.Counters.Total.TotalBytes;
+                maskedBytes += gatedPlan.Counters.MaskedBytesRatio;
                 continue;
             }
             denseTimes.Add(d);
             gatedTimes.Add(g);
         }
         return new LatencyResult(TimingStatistics.FromSamples([.. denseTimes]).MedianMs, TimingStatistics.FromSamples([.. gatedTimes]).MedianMs,
-            (double)gatedBytes / denseBytes, count);
+            maskedBytes / count, (double)gatedBytes / denseBytes, count);
     }
 
     private static double Time(InferencePlan plan, ReadOnlySpan<float> clip, Span<float> logits)

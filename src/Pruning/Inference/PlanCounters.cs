@@ -73,5 +73,24 @@ public sealed class PlanCounters
         }
     }
 
+    /// <summary>
+    /// The bytes counterpart of <see cref="MaskedMacRatio"/> for the last clip: the least bytes the conv layers must move
+    /// under the masks (<see cref="PlanLayer.MaskedBytes"/>; ungated convs <see cref="PlanLayer.DenseBytes"/>) over the
+    /// least bytes of the dense plan. 1 for a dense plan.
+    /// </summary>
+    public double MaskedBytesRatio
+    {
+        get
+        {
+            double kept = 0, dense = 0;
+            foreach (var layer in _layers)
+            {
+                dense += layer.DenseBytes;
+                kept += layer.Gate < 0 ? layer.DenseBytes : layer.MaskedBytes(_state.Gates[layer.Gate]);
+            }
+            return kept / dense;
+        }
+    }
+
     internal Span<double> StepSecondsBuffer => _stepSeconds;
 }

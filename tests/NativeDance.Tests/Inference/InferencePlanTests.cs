@@ -35,6 +35,21 @@ public class InferencePlanTests
                 Assert.Equal(GatedConvCost.DenseCompacted(plan.Layers[l].Geometry, null), plan.Counters.LayerWork[l]);
         }
         Assert.Equal(1.0, plan.Counters.ExecutedMacRatio, 12);
+        Assert.Equal(1.0, plan.Counters.MaskedBytesRatio, 12);
+    }
+
+    [Fact]
+    public void MaskedBytesOfAFullyKeptInputAreTheDenseBytesAndShrinkWithEachMask()
+    {
+        var g = Conv3dGeometry.Create(1, 5, new Dims3(4, 6, 7), 8, Dims3.Cube(3), padding: Dims3.Cube(1));
+        var layer = new PlanLayer("conv", g, 0);
+        long pixels = 6 * 7, weights = 27L * 5 * 8, outputs = g.OutputLength;
+        Assert.Equal((4 * pixels * 5 + weights + outputs) * sizeof(float), layer.DenseBytes);
+        GateCounts Kept(int frames, int channels, long features) => new(4, frames, 5, channels, (int)pixels, features, 0, 1, GatedConvPath.SparseInput);
+        Assert.Equal(layer.DenseBytes, layer.MaskedBytes(Kept(4, 5, 4 * pixels * 5)));
+        Assert.Equal((4 * pixels * 2 + 27L * 2 * 8 + outputs) * sizeof(float), layer.MaskedBytes(Kept(4, 2, 4 * pixels * 2)));
+        Assert.Equal((100 + 27L * 2 * 8 + outputs) * sizeof(float), layer.MaskedBytes(Kept(1, 2, 100)));
+        Assert.Equal(outputs * sizeof(float), layer.MaskedBytes(Kept(0, 0, 0)));
     }
 
     [Theory]
@@ -74,6 +89,9 @@ public class InferencePlanTests
         Assert.Contains(featureKeeps, f => f < 0.9);
         Assert.True(featureKeeps.Distinct().Count() > 3);
         Assert.True(plan.Counters.ControllerMacs > 0);
+        double maskedBytes = plan.Layers.Sum(l => (double)(l.Gate < 0 ? l.DenseBytes : l.MaskedBytes(plan.Counters.Gates[l.Gate])));
+        Assert.Equal(maskedBytes / plan.Layers.Sum(l => (double)l.DenseBytes), plan.Counters.MaskedBytesRatio, 12);
+        Assert.InRange(plan.Counters.MaskedBytesRatio, 0.01, 0.999);
     }
 
     [Fact]
