@@ -33,7 +33,7 @@ internal sealed record DemoSettings
     /// <summary>The full demo.</summary>
     public static DemoSettings Full { get; } = new()
     {
-        TrainClips = 2000, EvalClips = 500, DenseEpochs = 3, AvaEpochs = 1, AapEpochs = 2,
+        TrainClips = 2000, EvalClips = 500, DenseEpochs = 3, AvaEpochs = 1, AapEpochs = 3,
         MethodTrainClips = 800, MethodEpochs = 1, LatencyClips = 64,
     };
 
