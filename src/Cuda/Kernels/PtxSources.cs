@@ -1,4 +1,3 @@
-using System.Reflection;
 
 namespace NativeDance.Cuda.Kernels;
 
