@@ -1,4 +1,3 @@
-
 namespace NativeDance.Cuda.Kernels;
 
 /// <summary>
