@@ -59,37 +59,25 @@ public sealed class PlanCounters
     /// METHOD.md's R(x) of the last clip, as <see cref="Dance.GatedForward"/> reports it: every gated conv's conventional
     /// dense MACs times its gate's <see cref="GateCounts.MacFraction"/>, ungated convs dense, over all convs' dense MACs.
     /// </summary>
-    public double MaskedMacRatio
-    {
-        get
-        {
-            double kept = 0, dense = 0;
-            foreach (var layer in _layers)
-            {
-                dense += layer.DenseMacs;
-                kept += layer.Gate < 0 ? layer.DenseMacs : layer.DenseMacs * _state.Gates[layer.Gate].MacFraction;
-            }
-            return kept / dense;
-        }
-    }
+    public double MaskedMacRatio => KeptOverDense(static l => l.DenseMacs, static (l, gate) => l.DenseMacs * gate.MacFraction);
 
     /// <summary>
     /// The bytes counterpart of <see cref="MaskedMacRatio"/> for the last clip: the least bytes the conv layers must move
     /// under the masks (<see cref="PlanLayer.MaskedBytes"/>; ungated convs <see cref="PlanLayer.DenseBytes"/>) over the
     /// least bytes of the dense plan. 1 for a dense plan.
     /// </summary>
-    public double MaskedBytesRatio
+    public double MaskedBytesRatio => KeptOverDense(static l => l.DenseBytes, static (l, gate) => l.MaskedBytes(gate));
+
+    /// <summary>Sum over the conv layers of what a gate kept (ungated layers: their dense figure) over the sum of the dense figures.</summary>
+    private double KeptOverDense(Func<PlanLayer, double> dense, Func<PlanLayer, GateCounts, double> kept)
     {
-        get
+        double keptSum = 0, denseSum = 0;
+        foreach (var layer in _layers)
         {
-            double kept = 0, dense = 0;
-            foreach (var layer in _layers)
-            {
-                dense += layer.DenseBytes;
-                kept += layer.Gate < 0 ? layer.DenseBytes : layer.MaskedBytes(_state.Gates[layer.Gate]);
-            }
-            return kept / dense;
+            denseSum += dense(layer);
+            keptSum += layer.Gate < 0 ? dense(layer) : kept(layer, _state.Gates[layer.Gate]);
         }
+        return keptSum / denseSum;
     }
 
     internal Span<double> StepSecondsBuffer => _stepSeconds;
