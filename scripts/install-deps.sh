@@ -2,9 +2,11 @@
 # Installs the Debian packages NativeDance's datasets use: ffmpeg (decodes UCF101/HMDB51 videos and frame folders)
 # and dataset-fashion-mnist (the IDX files behind Moving Fashion-MNIST, in /usr/share/datasets/fashion-mnist).
 # Idempotent: packages already present are left alone and nothing is fetched. Run as root or with sudo available.
+# Other scripts pass their own package list (e.g. scripts/publish-aot.sh: clang zlib1g-dev).
+# Usage: scripts/install-deps.sh [package ...]
 set -eu
 
-packages="ffmpeg dataset-fashion-mnist"
+packages="${*:-ffmpeg dataset-fashion-mnist}"
 
 missing=""
 for package in $packages; do

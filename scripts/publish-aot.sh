@@ -3,7 +3,7 @@
 # or trim warning, on a failed publish, or if the native demo does not write its summary.
 # The binary is compiled for this machine's instruction set: the engine's kernels pick AVX-512 or AVX2 when the JIT
 # sees them, but Native AOT only emits what the target allows, and a baseline x64 binary would run on 128-bit vectors.
-# Native AOT links with clang and zlib; when they are missing they are installed with apt-get (as root or via sudo).
+# Native AOT links with clang and zlib; when they are missing scripts/install-deps.sh installs them.
 # Usage: scripts/publish-aot.sh [output folder]   (default: out/aot)
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,10 +12,7 @@ out="${1:-out/aot}"
 find_clang() { command -v clang || ls /usr/bin/clang-[0-9]* 2>/dev/null | sort -V | tail -n 1 || true; }
 compiler=$(find_clang)
 if [ -z "$compiler" ] || [ ! -e /usr/include/zlib.h ]; then
-    echo "publish-aot: installing clang and zlib1g-dev"
-    if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang zlib1g-dev
+    sh scripts/install-deps.sh clang zlib1g-dev
     compiler=$(find_clang)
 fi
 
