@@ -1,0 +1,117 @@
+using NativeDance.Cuda;
+using NativeDance.Cuda.Inference;
+using NativeDance.Models.Zoo;
+using NativeDance.Pruning.Inference;
+using NativeDance.Tensors;
+using NativeDance.Tests.Inference;
+
+namespace NativeDance.Tests.Cuda.Inference;
+
+/// <summary>
+/// The whole GPU plan run by the PTX interpreter on tiny clips and narrow models, against the CPU plan: every kernel of
+/// the plan, its memory layout (each buffer its own guarded region) and its read-back, without a GPU.
+/// </summary>
+public class CudaInferencePlanTests
+{
+    [Theory]
+    [InlineData("tiny-c3d", 4, 8, 2, false)]
+    [InlineData("tiny-c3d", 4, 8, 200, true)]      // many SMs: small tiles and split-K
+    [InlineData("r3d-18", 4, 8, 2, false)]
+    [InlineData("r2plus1d-18", 4, 8, 200, true)]
+    [InlineData("r3d-18", 4, 8, 2, true)]
+    [InlineData("mc3-18", 4, 8, 8, false)]
+    [InlineData("mc3-18", 4, 8, 200, true)]
+    [InlineData("c3d", 16, 16, 8, true)]
+    public void DenseAndGatedPlansMatchTheCpuPlan(string architecture, int frames, int size, int multiprocessors, bool gated)
+    {
+        var model = PlanModels.Create(architecture, architecture == "tiny-c3d" ? 0.5f : 0.0625f, frames, size, seed: 5);
+        using var clips = Tensor.RandomNormal(new Shape(2, frames, size, size, 3), seed: 21);
+        var controller = gated ? PlanModels.Controller(model, clips) : null;
+        using var cpu = InferencePlan.Compile(model, frames, size, size, controller, 1.05f);
+        var device = new InterpretedKernelDevice(multiprocessors);
+        using var gpu = CudaInferencePlan.Compile(device, model, frames, size, size, controller, 1.05f);
+        Assert.Equal(cpu.ArenaBytes, gpu.ArenaBytes);
+        Assert.Equal(cpu.StepNames, gpu.StepNames);
+        for (int n = 0; n < 2; n++)
+        {
+            int launches = device.Launches;
+            PlanComparison.AssertSame(cpu, gpu, clips.Span.Slice(n * cpu.ClipLength, cpu.ClipLength), 1e-9, 0, $"{architecture} clip {n}");
+            Assert.True(device.Launches - launches >= gpu.StepNames.Count, $"{device.Launches - launches} launches for {gpu.StepNames.Count} steps");
+        }
+        if (gated)
+        {
+            // The masks made real decisions somewhere.
+            Assert.Contains(Enumerable.Range(0, controller!.Gates), g => gpu.Counters.Gates[g].FeatureKeep < 0.9);
+            Assert.InRange(gpu.Counters.ExecutedMacRatio, 0.01, 0.999);
+        }
+        else Assert.Equal(1.0, gpu.Counters.ExecutedMacRatio, 12);
+    }
+
+    [Fact]
+    public void ARunCopiesTheClipInAndOneRegionOut()
+    {
+        var model = ModelZoo.Create(new ModelSpec("tiny-c3d", 5, 0.5f, 4, 8, Seed: 2));
+        var device = new CountingDevice(new InterpretedKernelDevice(4));
+        using var gpu = CudaInferencePlan.Compile(device, model, 4, 8, 8);
+        (device.Writes, device.Reads, device.Clears) = (0, 0, 0);
+        gpu.Run(new float[gpu.ClipLength], new float[gpu.Classes]);
+        Assert.Equal((1, 1, 1), (device.Writes, device.Reads, device.Clears));
+    }
+
+    [Fact]
+    public void BadInputsAreRefusedWithTheirValues()
+    {
+        var model = ModelZoo.Create(new ModelSpec("tiny-c3d", 5, 0.5f, 4, 8, Seed: 2));
+        using var gpu = CudaInferencePlan.Compile(new InterpretedKernelDevice(4), model, 4, 8, 8);
+        var e = Assert.Throws<ArgumentException>(() => gpu.Run(new float[gpu.ClipLength - 3], new float[gpu.Classes]));
+        Assert.Contains($"{gpu.ClipLength - 3}", e.Message);
+        e = Assert.Throws<ArgumentException>(() => gpu.Run(new float[gpu.ClipLength], new float[2]));
+        Assert.Contains("2 values", e.Message);
+        e = Assert.Throws<ArgumentException>(() => CudaInferencePlan.Compile(new InterpretedKernelDevice(4), model, 0, 8, 8));
+        Assert.Contains("0 frames", e.Message);
+        gpu.Dispose();
+        gpu.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => gpu.Run(new float[gpu.ClipLength], new float[gpu.Classes]));
+    }
+
+    [Fact]
+    public void WithoutADriverCompilingSaysWhyInOneLine()
+    {
+        Assert.SkipWhen(CudaDriver.IsAvailable, "a CUDA driver is present: the GPU tests run the real plan");
+        var model = ModelZoo.Create(new ModelSpec("tiny-c3d", 5, 0.5f, 4, 8, Seed: 2));
+        var e = Assert.Throws<CudaUnavailableException>(() => CudaInferencePlan.Compile(model, 4, 8, 8));
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    /// <summary>Counts the copies a run makes.</summary>
+    private sealed class CountingDevice(IKernelDevice inner) : IKernelDevice
+    {
+        public int Writes, Reads, Clears;
+
+        public int MultiprocessorCount => inner.MultiprocessorCount;
+
+        public ulong Allocate(long bytes) => inner.Allocate(bytes);
+
+        public void Write(ulong address, ReadOnlySpan<byte> source)
+        {
+            Writes++;
+            inner.Write(address, source);
+        }
+
+        public void Clear(ulong address, long bytes)
+        {
+            Clears++;
+            inner.Clear(address, bytes);
+        }
+
+        public void Launch<TArgs>(in NativeDance.Cuda.Kernels.KernelLaunch<TArgs> launch) where TArgs : unmanaged => inner.Launch(launch);
+
+        public void Read(ulong address, Span<byte> destination)
+        {
+            Reads++;
+            inner.Read(address, destination);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+}
