@@ -1,7 +1,7 @@
 using NativeDance.Cuda;
 using NativeDance.Cuda.Inference;
+using NativeDance.Models.Modules;
 using NativeDance.Pruning.Inference;
-using NativeDance.Tensors;
 using NativeDance.Tests.Cuda.Driver;
 using NativeDance.Tests.Inference;
 
@@ -25,9 +25,9 @@ public class GpuInferencePlanTests(GpuFixture gpu)
     [InlineData("r2plus1d-18", true)]
     public void NarrowModelsMatchTheCpuPlan(string architecture, bool gated)
     {
+        var device = gpu.Sm80Device;
         var model = PlanModels.Create(architecture);
-        int frames = PlanModels.FramesOf(architecture);
-        Compare(model, architecture, frames, PlanModels.Size, gated, clips: 3, featureSlack: 0);
+        Compare(device, model, architecture, PlanModels.FramesOf(architecture), PlanModels.Size, gated, clips: 3, featureSlack: 0);
     }
 
     [Theory]
@@ -37,9 +37,10 @@ public class GpuInferencePlanTests(GpuFixture gpu)
     [InlineData("c3d", true)]
     public void FullModelsAt112MatchTheCpuPlan(string architecture, bool gated)
     {
+        var device = gpu.Sm80Device;
         var model = PlanModels.Create(architecture, 1f, 16, 112, seed: 4);
         // Millions of values per gate: a few may sit within an ulp of a threshold that the two sides sum in other orders.
-        Compare(model, architecture, 16, 112, gated, clips: 2, featureSlack: 1e-5);
+        Compare(device, model, architecture, 16, 112, gated, clips: 2, featureSlack: 1e-5);
     }
 
     [Fact]
@@ -62,9 +63,8 @@ public class GpuInferencePlanTests(GpuFixture gpu)
         Assert.True(taken <= 0, $"free device memory fell by {taken} bytes over 10,000 inferences");
     }
 
-    private void Compare(Models.Modules.Module model, string architecture, int frames, int size, bool gated, int clips, double featureSlack)
+    private static void Compare(CudaDevice device, Module model, string architecture, int frames, int size, bool gated, int clips, double featureSlack)
     {
-        var device = gpu.Sm80Device;
         using var data = PlanModels.Clips(clips, frames, seed: 17, size: size);
         var controller = gated ? PlanModels.Controller(model, data) : null;
         using var cpu = InferencePlan.Compile(model, frames, size, size, controller, 1.05f);
