@@ -11,7 +11,7 @@ namespace NativeDance.Cuda.Inference;
 
 /// <summary>
 /// Turns the CPU plan's steps (<see cref="PlanBuilder"/>: batch norm folded, ReLUs fused where the CPU fuses them) into
-/// kernel launches on one device, every address fixed now: the activation arena laid out by <see cref="MemoryPlan"/>,
+/// kernel launches on one device (a ReLU pass right after a conv goes into the conv's epilogue), every address fixed now: the activation arena laid out by <see cref="MemoryPlan"/>,
 /// the clip, the weights (one buffer per tensor), the scratch the gates share (they run one after another: partial sums,
 /// kept lists, channel bits, the split-K workspace) and the read-back region (<see cref="PlanReadback"/>), into which
 /// the last layer writes the logits directly. A gate's decisions never leave the device: gate_statistics (or the
@@ -56,7 +56,15 @@ internal sealed class GpuPlanLowering
             _channelBits = device.Allocate(gated.Max(g => (long)g.Geometry.InChannels) * sizeof(uint));
             _multipliers = device.Allocate(3L * controller!.Gates * sizeof(float));
         }
-        foreach (var step in builder.Steps) Lower(step);
+        var steps = builder.Steps;
+        for (int i = 0; i < steps.Count; i++)
+        {
+            // A ReLU right after the conv that wrote its value goes into that conv's epilogue (the CPU engine's conv has
+            // none, so the CPU plan keeps it as a pass).
+            bool fuseRelu = i + 1 < steps.Count && steps[i + 1] is ReluStep relu && ReferenceEquals(relu.Value, ConvOutput(steps[i]));
+            Lower(steps[i], fuseRelu);
+            if (fuseRelu) i++;
+        }
         for (int i = 0; i < builder.Layers.Count; i++)
             DenseWork.Add(builder.Layers[i].Gate < 0 ? GatedConvCost.DenseCompacted(builder.Layers[i].Geometry, null) : default);
     }
@@ -77,15 +85,22 @@ internal sealed class GpuPlanLowering
     /// <summary>Where the clip is copied, [T, H, W, 3].</summary>
     public ulong Clip { get; }
 
-    private void Lower(PlanStep step)
+    private static PlanValue? ConvOutput(PlanStep step) => step switch
+    {
+        DenseConvStep s => s.Output,
+        GatedConvStep s => s.Output,
+        _ => null,
+    };
+
+    private void Lower(PlanStep step, bool relu)
     {
         switch (step)
         {
             case DenseConvStep s:
-                Conv(Plan(s.Geometry, masked: false), s.Weights, s.Input, s.Output, s.Rectify, mask: null, counter: 0);
+                Conv(Plan(s.Geometry, masked: false), s.Weights, s.Input, s.Output, s.Rectify || relu, mask: null, counter: 0);
                 break;
             case GatedConvStep s:
-                Gate(s);
+                Gate(s, relu);
                 break;
             case ControllerStep s:
                 Controller(s);
@@ -127,7 +142,7 @@ internal sealed class GpuPlanLowering
     }
 
     /// <summary>Statistics (unless the controller's sums serve), thresholds, masking, then the masked conv counting its MACs.</summary>
-    private void Gate(GatedConvStep step)
+    private void Gate(GatedConvStep step, bool relu)
     {
         var g = step.Geometry;
         var clip = Extent(g);
@@ -143,7 +158,7 @@ internal sealed class GpuPlanLowering
         // GateDecision: KeptFrames at byte 0, KeptChannels at byte 4.
         var mask = new Conv3dDeviceMask(_keptFrames, decision, _keptChannels, decision + sizeof(uint));
         ulong counter = ReadbackAddress + (ulong)Readback.CounterOffset(step.Layer);
-        Conv(Plan(g, masked: true), step.Weights, step.Masked, step.Output, relu: false, mask, counter);
+        Conv(Plan(g, masked: true), step.Weights, step.Masked, step.Output, relu, mask, counter);
         Gated.Add(new GatedLayer(step.Layer, step.Gate, g, step.DenseExecutedMacs));
     }
 

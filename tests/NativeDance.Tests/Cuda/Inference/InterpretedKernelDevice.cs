@@ -14,9 +14,6 @@ internal sealed class InterpretedKernelDevice(int multiprocessors) : IKernelDevi
 {
     public PtxDevice Device { get; } = new();
 
-    /// <summary>Launches issued so far.</summary>
-    public int Launches { get; private set; }
-
     public int MultiprocessorCount => multiprocessors;
 
     public ulong Allocate(long bytes) => Device.Allocate(Math.Max(1, bytes));
@@ -25,11 +22,8 @@ internal sealed class InterpretedKernelDevice(int multiprocessors) : IKernelDevi
 
     public void Clear(ulong address, long bytes) => Device.Write<byte>(address, new byte[bytes]);
 
-    public void Launch<TArgs>(in KernelLaunch<TArgs> launch) where TArgs : unmanaged
-    {
+    public void Launch<TArgs>(in KernelLaunch<TArgs> launch) where TArgs : unmanaged =>
         Device.Launch(InterpretedDevice.Module(launch.Module).Kernel(launch.Entry), launch.Shape, launch.Arguments);
-        Launches++;
-    }
 
     public void Read(ulong address, Span<byte> destination) => Device.Download<byte>(address, destination.Length).CopyTo(destination);
 
