@@ -43,6 +43,24 @@ public class CudaInferencePlanTests
         else Assert.Equal(1.0, gpu.Counters.ExecutedMacRatio, 12);
     }
 
+    [Theory]
+    [InlineData("tiny-c3d", 0.01f)]    // every frame and nearly every channel kept
+    [InlineData("tiny-c3d", 50f)]      // the strongest frame alone and no channel: the masked convs write act(bias)
+    [InlineData("r3d-18", 50f)]
+    public void ExtremeScalesKeepEverythingOrAlmostNothingAsTheCpuPlanDoes(string architecture, float scale)
+    {
+        var model = PlanModels.Create(architecture, architecture == "tiny-c3d" ? 0.5f : 0.0625f, 4, 8, seed: 6);
+        using var clips = Tensor.RandomNormal(new Shape(1, 4, 8, 8, 3), seed: 22);
+        var controller = PlanModels.Controller(model, clips);
+        using var cpu = InferencePlan.Compile(model, 4, 8, 8, controller, scale);
+        using var gpu = CudaInferencePlan.Compile(new InterpretedKernelDevice(4), model, 4, 8, 8, controller, scale);
+        PlanComparison.AssertSame(cpu, gpu, clips.Span, 1e-9, 0, $"{architecture} scale {scale}");
+        var gates = gpu.Counters.Gates.ToArray();
+        // Tiny thresholds keep every frame and every channel but those that ReLU silenced.
+        if (scale < 1) Assert.All(gates, g => Assert.True(g.KeptFrames == g.Frames && g.ChannelKeep > 0.8, $"{g}"));
+        else Assert.Contains(gates, g => g.KeptFrames == 1 && g.KeptChannels == 0);
+    }
+
     [Fact]
     public void ARunCopiesTheClipInAndOneRegionOut()
     {
