@@ -12,7 +12,7 @@ internal static class GpuCommand
 {
     public static Command Create()
     {
-        var command = new Command("gpu", "List the NVIDIA GPUs the CUDA backend can use, or say why there is none.");
+        var command = new Command("gpu", "List the NVIDIA GPUs the CUDA backend can use, or say why there is none.") { GpuBenchCommand.Create() };
         command.SetAction(_ => Run());
         return command;
     }

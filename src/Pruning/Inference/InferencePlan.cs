@@ -35,10 +35,7 @@ public sealed unsafe class InferencePlan : IDisposable
         IsGated = gated;
         Layers = [.. builder.Layers];
         StepNames = [.. _steps.Select(s => s.Name)];
-        for (int i = 0; i < _steps.Length; i++)
-            foreach (var value in _steps[i].Values) value.Touch(i);
-        long arena = MemoryPlan.Layout(builder.Values);
-        ArenaBytes = arena * sizeof(float);
+        ArenaBytes = builder.LayOut() * sizeof(float);
         var gatedSteps = _steps.OfType<GatedConvStep>().ToList();
         _state = new PlanState(gatedSteps.Count, Layers.Count)
         {
@@ -46,7 +43,7 @@ public sealed unsafe class InferencePlan : IDisposable
             Mask = gatedSteps.Count == 0 ? null
                 : Conv3dInputMask.CreateReusable(gatedSteps.Max(s => s.Geometry.Input.T), gatedSteps.Max(s => s.Geometry.InChannels)),
         };
-        Counters = new PlanCounters(_state, [.. Layers], _steps.Length, Layers.Sum(l => l.DenseExecutedMacs), builder.Controller?.Macs ?? 0);
+        Counters = new PlanCounters(_state.LayerWork, _state.Gates, _state.GateMaskSeconds, [.. Layers], _steps.Length, Layers.Sum(l => l.DenseExecutedMacs), builder.Controller?.Macs ?? 0);
         foreach (var step in _steps) step.Prepare();
         // Measure every gated conv's crossover now, and run once, so that the first clip allocates and measures nothing.
         foreach (var step in gatedSteps) GatedConv3dCrossover.Get(step.Geometry);
@@ -93,21 +90,8 @@ public sealed unsafe class InferencePlan : IDisposable
     /// too small for the model, or the controller was made for another model or clip length; the message names the values.</exception>
     public static InferencePlan Compile(Module model, int frames, int height, int width, AapController? controller = null, float scale = 1f)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        if (frames <= 0 || height <= 0 || width <= 0)
-            throw new ArgumentException($"Clip sizes must be positive, got {frames} frames of {height}x{width}.");
-        if (controller is not null)
-        {
-            if (!(scale > 0 && float.IsFinite(scale)))
-                throw new ArgumentException($"The calibration scale must be positive and finite, got {scale}.", nameof(scale));
-            int gates = (model as IGatedNetwork)?.Gates.Count ?? 0;
-            if (controller.Gates != gates)
-                throw new ArgumentException($"The controller drives {controller.Gates} gates but the {model.GetType().Name} has {gates}: it was trained for another model.", nameof(controller));
-        }
-        var builder = new PlanBuilder(model, controller, scale);
-        var clip = new Shape(1, frames, height, width, 3);
-        var logits = builder.Build(model, clip);
-        return new InferencePlan(builder, logits, clip, controller is not null);
+        var builder = PlanBuilder.Lower(model, frames, height, width, controller, scale, out var logits);
+        return new InferencePlan(builder, logits, builder.Clip!.Shape, controller is not null);
     }
 
     /// <summary>Runs one clip ([T, H, W, 3] channels-last) and writes its logits. Allocates nothing on the managed heap.</summary>

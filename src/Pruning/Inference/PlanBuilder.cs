@@ -42,10 +42,47 @@ internal sealed class PlanBuilder
 
     public ControllerStep? Controller { get; private set; }
 
+    /// <summary>The clip's value ([1, T, H, W, 3], read in place from the caller), once built.</summary>
+    public PlanValue? Clip { get; private set; }
+
+    /// <summary>
+    /// Checks the request of InferencePlan.Compile (and its GPU counterpart) and lowers <paramref name="model"/> for clips
+    /// of <paramref name="frames"/> x <paramref name="height"/> x <paramref name="width"/>; the result is built, not yet laid out.
+    /// </summary>
+    /// <exception cref="ArgumentException">As InferencePlan.Compile documents.</exception>
+    public static PlanBuilder Lower(Module model, int frames, int height, int width, AapController? controller, float scale, out PlanValue logits)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (frames <= 0 || height <= 0 || width <= 0)
+            throw new ArgumentException($"Clip sizes must be positive, got {frames} frames of {height}x{width}.");
+        if (controller is not null)
+        {
+            if (!(scale > 0 && float.IsFinite(scale)))
+                throw new ArgumentException($"The calibration scale must be positive and finite, got {scale}.", nameof(scale));
+            int gates = (model as IGatedNetwork)?.Gates.Count ?? 0;
+            if (controller.Gates != gates)
+                throw new ArgumentException($"The controller drives {controller.Gates} gates but the {model.GetType().Name} has {gates}: it was trained for another model.", nameof(controller));
+        }
+        var builder = new PlanBuilder(model, controller, scale);
+        logits = builder.Build(model, new Shape(1, frames, height, width, 3));
+        return builder;
+    }
+
+    /// <summary>
+    /// Records which steps touch every value and lays the values out in one arena (<see cref="MemoryPlan"/>); returns its
+    /// length in floats. Call once, after <see cref="Build"/>.
+    /// </summary>
+    public long LayOut()
+    {
+        for (int i = 0; i < Steps.Count; i++)
+            foreach (var value in Steps[i].Values) value.Touch(i);
+        return MemoryPlan.Layout(Values);
+    }
+
     /// <summary>Lowers <paramref name="model"/> for clips of <paramref name="clip"/> ([1, T, H, W, 3]); returns the logits' value.</summary>
     public PlanValue Build(Module model, Shape clip)
     {
-        var input = new PlanValue("clip", clip, isClip: true);
+        var input = Clip = new PlanValue("clip", clip, isClip: true);
         Values.Add(input);
         return model switch
         {

@@ -9,14 +9,20 @@ namespace NativeDance.Pruning.Inference;
 /// </summary>
 public sealed class PlanCounters
 {
-    private readonly PlanState _state;
+    private readonly ConvWorkCounters[] _layerWork;
+    private readonly GateCounts[] _gates;
+    private readonly double[] _gateMaskSeconds;
     private readonly double[] _stepSeconds;
     private readonly long _denseExecutedMacs;
     private readonly PlanLayer[] _layers;
 
-    internal PlanCounters(PlanState state, PlanLayer[] layers, int steps, long denseExecutedMacs, long controllerMacs)
+    // The arrays are the executor's own, rewritten by every run.
+    internal PlanCounters(ConvWorkCounters[] layerWork, GateCounts[] gates, double[] gateMaskSeconds, PlanLayer[] layers, int steps,
+        long denseExecutedMacs, long controllerMacs)
     {
-        _state = state;
+        _layerWork = layerWork;
+        _gates = gates;
+        _gateMaskSeconds = gateMaskSeconds;
         _layers = layers;
         _stepSeconds = new double[steps];
         _denseExecutedMacs = denseExecutedMacs;
@@ -24,10 +30,10 @@ public sealed class PlanCounters
     }
 
     /// <summary>Work of each conv layer, indexed like <see cref="InferencePlan.Layers"/>.</summary>
-    public ReadOnlySpan<ConvWorkCounters> LayerWork => _state.LayerWork;
+    public ReadOnlySpan<ConvWorkCounters> LayerWork => _layerWork;
 
     /// <summary>What each gate kept, by gate index (empty for a dense plan).</summary>
-    public ReadOnlySpan<GateCounts> Gates => _state.Gates;
+    public ReadOnlySpan<GateCounts> Gates => _gates;
 
     /// <summary>Multiply-adds of the controller's MLP per clip (0 for a dense plan); its feature pass reads A_1 once.</summary>
     public long ControllerMacs { get; }
@@ -39,7 +45,7 @@ public sealed class PlanCounters
     /// Seconds each gate spent on its masks in the last timed run (statistics pass, thresholds, masking pass): the part of
     /// its step's time in <see cref="StepSeconds"/> that is not the conv.
     /// </summary>
-    public ReadOnlySpan<double> GateMaskSeconds => _state.GateMaskSeconds;
+    public ReadOnlySpan<double> GateMaskSeconds => _gateMaskSeconds;
 
     /// <summary>The work of all conv layers together.</summary>
     public ConvWorkCounters Total
@@ -47,7 +53,7 @@ public sealed class PlanCounters
         get
         {
             var total = default(ConvWorkCounters);
-            foreach (var work in _state.LayerWork) total += work;
+            foreach (var work in _layerWork) total += work;
             return total;
         }
     }
@@ -75,7 +81,7 @@ public sealed class PlanCounters
         foreach (var layer in _layers)
         {
             denseSum += dense(layer);
-            keptSum += layer.Gate < 0 ? dense(layer) : kept(layer, _state.Gates[layer.Gate]);
+            keptSum += layer.Gate < 0 ? dense(layer) : kept(layer, _gates[layer.Gate]);
         }
         return keptSum / denseSum;
     }

@@ -13,11 +13,13 @@ internal static class PlanModels
     public const int Frames = 8;
     public const int Size = 16;
 
-    public static Module Create(string architecture, ulong seed = 1)
+    public static Module Create(string architecture, ulong seed = 1) =>
+        Create(architecture, architecture == "tiny-c3d" ? 0.5f : 0.125f, FramesOf(architecture), Size, seed);
+
+    /// <summary>A zoo model of 5 classes with random weights and batch-norm statistics that are not the identity, in eval mode.</summary>
+    public static Module Create(string architecture, float width, int frames, int size, ulong seed)
     {
-        float width = architecture == "tiny-c3d" ? 0.5f : 0.125f;
-        int frames = architecture == "c3d" ? 16 : Frames;
-        var model = ModelZoo.Create(new ModelSpec(architecture, 5, width, frames, Size, Seed: seed));
+        var model = ModelZoo.Create(new ModelSpec(architecture, 5, width, frames, size, Seed: seed));
         var random = new Random((int)seed);
         foreach (var norm in model.Descendants().OfType<BatchNorm3d>())
         {
@@ -53,7 +55,7 @@ internal static class PlanModels
         return controller;
     }
 
-    public static Tensor Clips(int count, int frames, ulong seed) => Tensor.RandomNormal(new Shape(count, frames, Size, Size, 3), seed);
+    public static Tensor Clips(int count, int frames, ulong seed, int size = Size) => Tensor.RandomNormal(new Shape(count, frames, size, size, 3), seed);
 
     private static void Fill(Span<float> values, Random random, double low, double high)
     {

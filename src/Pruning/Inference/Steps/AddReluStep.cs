@@ -8,6 +8,11 @@ internal sealed unsafe class AddReluStep(string name, PlanValue main, PlanValue 
 {
     private const int ChunkElements = 1 << 15;
 
+    /// <summary>The main path's output, overwritten with the result.</summary>
+    public PlanValue Main => main;
+
+    public PlanValue Shortcut => shortcut;
+
     public override IEnumerable<PlanValue> Values => [main, shortcut];
 
     public override void Run(PlanState state)

@@ -12,6 +12,16 @@ internal sealed class DenseConvStep(string name, int layer, Conv3dGeometry geome
 {
     private readonly ConvWorkCounters _work = GatedConvCost.DenseCompacted(geometry, null);
 
+    public int Layer => layer;
+
+    public Conv3dGeometry Geometry => geometry;
+
+    public FoldedConv Weights => weights;
+
+    public PlanValue Input => input;
+
+    public PlanValue Output => output;
+
     /// <summary>Whether the conv's own output pass can apply a following ReLU.</summary>
     public bool CanRectify => padded is not null;
 

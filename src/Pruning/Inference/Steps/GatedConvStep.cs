@@ -81,6 +81,19 @@ internal sealed unsafe class GatedConvStep : PlanStep
 
     public Conv3dGeometry Geometry => _g;
 
+    // What another executor (the GPU plan) needs to run the same step.
+    public int Layer => _layer;
+    public int Gate => _gate;
+    public FoldedConv Weights => _weights;
+    public PlanValue Input => _input;
+    public PlanValue Masked => _masked;
+    public PlanValue Output => _output;
+    public bool Rectify => _rectify;
+    public bool SharesSums => !_statistics;
+    public ReadOnlySpan<int> PixelFan => _pixelFan.AsSpan(0, _pixels);
+    public ReadOnlySpan<long> FrameFan => _frameFan;
+    public double DenseExecutedMacs => _denseExecutedMacs;
+
     public override IEnumerable<PlanValue> Values => [_input, _masked, _output];
 
     public override void Prepare() => _prepared = new GatedConv3dWeights(_g, _weights.Weight, _weights.Bias);

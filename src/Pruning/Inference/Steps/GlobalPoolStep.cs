@@ -12,6 +12,13 @@ internal sealed class GlobalPoolStep(string name, PlanValue input, PlanValue out
     private readonly double[] _totals = new double[output.Length];
     private readonly float[] _block = new float[output.Length];
 
+    public PlanValue Input => input;
+
+    public PlanValue Output => output;
+
+    /// <summary>Whether the input is read through max(x, 0).</summary>
+    public bool Rectify => rectify;
+
     public override IEnumerable<PlanValue> Values => [input, output];
 
     public override void Run(PlanState state)

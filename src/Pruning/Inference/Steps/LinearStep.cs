@@ -9,6 +9,12 @@ internal sealed class LinearStep(string name, Models.Layers.Linear layer, PlanVa
     private readonly float[] _weight = layer.Weight.Value.ToArray();
     private readonly float[] _bias = layer.Bias?.Value.ToArray() ?? [];
 
+    public Models.Layers.Linear Layer => layer;
+
+    public PlanValue Input => input;
+
+    public PlanValue Output => output;
+
     public override IEnumerable<PlanValue> Values => [input, output];
 
     public override void Run(PlanState state) => Linear.Forward(_geometry, state.Span(input), _weight, _bias, state.Span(output));

@@ -15,6 +15,12 @@ internal sealed unsafe class MaxPoolStep(string name, Pool3dGeometry geometry, P
     private readonly bool _tiled = Vector512.IsHardwareAccelerated && geometry.Channels % 16 == 0 && geometry.Kernel == geometry.Stride
         && geometry.Padding == new Tensors.Conv.Dims3(0, 0, 0) && geometry.Dilation == new Tensors.Conv.Dims3(1, 1, 1);
 
+    public Pool3dGeometry Geometry => geometry;
+
+    public PlanValue Input => input;
+
+    public PlanValue Output => output;
+
     public override IEnumerable<PlanValue> Values => [input, output];
 
     public override void Run(PlanState state)
