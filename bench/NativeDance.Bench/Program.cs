@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using NativeDance.Bench;
 using NativeDance.Bench.Benchmarks;
+using NativeDance.Bench.EndToEnd;
 using NativeDance.Bench.Gated;
 using NativeDance.Bench.Layers;
 using NativeDance.Bench.Plan;
@@ -23,6 +24,16 @@ if (args is ["plan", .. var planArgs])
     var planOptions = PlanBenchOptions.Parse(planArgs);
     if (planOptions is null) return 2;
     return PlanBenchmark.Run(planOptions, command, planOptions.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results"));
+}
+if (args is ["e2e", .. var e2eArgs])
+{
+    var e2eOptions = EndToEndOptions.Parse(e2eArgs);
+    if (e2eOptions is null) return 2;
+    var e2eReport = EndToEndBenchmark.Run(e2eOptions, Console.WriteLine);
+    if (e2eOptions.Smoke) return 0;
+    foreach (string file in e2eReport.Write(e2eOptions.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results"), command))
+        Console.WriteLine($"wrote {file}");
+    return 0;
 }
 var options = BenchOptions.Parse(args);
 if (options is null) return 2;
