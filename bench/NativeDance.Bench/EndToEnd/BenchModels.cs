@@ -31,7 +31,7 @@ internal sealed record BenchModel(string Name, Module Network, ModelSpec Spec, A
 internal static class BenchModels
 {
     private const int LargeClasses = 101, LargeFrames = 16, LargeSize = 112;
-    private const int TinyClips = 16, LargeClips = 3, CalibrationClips = 2;
+    private const int TinyClips = 16, LargeClips = 3, CalibrationClips = 1;
 
     /// <summary>The demo's tiny C3D with its controller.</summary>
     /// <exception cref="FileNotFoundException">The demo's checkpoints are missing; the message says how to make them.</exception>
@@ -74,7 +74,7 @@ internal static class BenchModels
         var targets = Enumerable.Range(0, gates).Select(g => demoKeeps[g * demoKeeps.Count / gates]).ToList();
         var controller = KeepRatioGating.Calibrate(model, spec, clips.AsSpan(0, CalibrationClips * spec.Frames * spec.Size * spec.Size * 3).ToArray(), targets, log);
         return new BenchModel(architecture, model, spec, controller, 1f, clips,
-            $"a constant-multiplier controller calibrated on {CalibrationClips} clips to the demo's keep ratios (gate i of {gates} takes the demo's gate i * {demoKeeps.Count} / {gates})");
+            $"a constant-multiplier controller calibrated on {CalibrationClips} clip to the demo's keep ratios (gate i of {gates} takes the demo's gate i * {demoKeeps.Count} / {gates})");
     }
 
     private static float[] Clips(ModelSpec spec, int count)

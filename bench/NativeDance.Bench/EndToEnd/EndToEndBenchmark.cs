@@ -19,6 +19,9 @@ namespace NativeDance.Bench.EndToEnd;
 internal static class EndToEndBenchmark
 {
     private const double RoundMs = 250;
+    // A pause before each contestant's turn, longer than any runtime's worker threads spin after a run, so that the
+    // previous contestant's spinning threads do not take cores from the next.
+    private const int PauseMs = 20;
     private const int MaxRepeats = 100;
 
     public static EndToEndReport Run(EndToEndOptions options, Action<string> log)
@@ -49,8 +52,9 @@ internal static class EndToEndBenchmark
                     ];
                     try
                     {
-                        if (threads == options.Threads[0]) report.Describe(model, (PlanContestant)contestants[1], Agreement(contestants));
+                        var agreement = Agreement(contestants);
                         Measure(model, threads, contestants, options, report, log);
+                        if (threads == options.Threads[0]) report.Describe(model, (PlanContestant)contestants[0], (PlanContestant)contestants[1], agreement, threads);
                     }
                     finally
                     {
@@ -74,6 +78,7 @@ internal static class EndToEndBenchmark
         {
             for (int c = 0; c < contestants.Length; c++)
             {
+                Thread.Sleep(PauseMs);
                 for (int r = 0; r < repeats[c]; r++)
                 {
                     contestants[c].Prepare((round * repeats[c] + r) % model.ClipCount);

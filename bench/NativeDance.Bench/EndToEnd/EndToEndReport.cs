@@ -11,7 +11,7 @@ internal sealed record EndToEndResult(string Model, int Threads, string Runtime,
 
 /// <summary>What the report says about a model besides its timings: clip, gating, keep ratios, agreement of the runtimes.</summary>
 internal sealed record ModelNote(string Model, string Clip, string Gating, IReadOnlyList<(string Gate, GateKeep Keep)> Keeps, double MacRatio,
-    IReadOnlyList<(string Contestant, double Nmse)> Agreement);
+    IReadOnlyList<(string Contestant, double Nmse)> Agreement, StepProfile Dense, StepProfile Gated);
 
 /// <summary>
 /// Collects the end-to-end results and writes e2e-cpu.json (one object per model, thread count and contestant),
@@ -31,13 +31,19 @@ internal sealed class EndToEndReport(EndToEndOptions options)
 
     public List<ModelNote> Notes { get; } = [];
 
-    /// <summary>Records the model's clip, gating, the gated plan's keep ratios on the model's clips, and the logits' agreement.</summary>
-    public void Describe(BenchModel model, PlanContestant gated, IReadOnlyList<(string Contestant, double Nmse)> agreement)
+    /// <summary>Steps listed per plan in the report: the slowest ones.</summary>
+    private const int ProfiledSteps = 8;
+
+    /// <summary>
+    /// Records the model's clip, gating, the gated plan's keep ratios on the model's clips, the logits' agreement and
+    /// where both plans spend their time.
+    /// </summary>
+    public void Describe(BenchModel model, PlanContestant dense, PlanContestant gated, IReadOnlyList<(string Contestant, double Nmse)> agreement, int threads)
     {
         var (keeps, macRatio) = GateKeep.Measure(gated.Plan, model.Clips);
         var names = gated.Plan.Layers.Where(l => l.Gate >= 0).Select(l => l.Name).ToList();
         Notes.Add(new ModelNote(model.Name, $"{model.Spec.Frames}x{model.Spec.Size}x{model.Spec.Size}", model.Gating,
-            [.. names.Zip(keeps)], macRatio, agreement));
+            [.. names.Zip(keeps)], macRatio, agreement, StepProfile.Measure(dense.Plan, model.Clips, threads), StepProfile.Measure(gated.Plan, model.Clips, threads)));
     }
 
     public IReadOnlyList<string> Write(string directory, string command)
@@ -100,8 +106,21 @@ internal sealed class EndToEndReport(EndToEndOptions options)
             foreach (var (gate, keep) in note.Keeps)
                 s.AppendLine(CultureInfo.InvariantCulture, $"| {gate} | {keep.Frames:P0} | {keep.Channels:P0} | {keep.Features:P0} |");
             s.AppendLine();
+            Profile(s, "dense", note.Dense);
+            Profile(s, "gated", note.Gated);
         }
         return s.ToString();
+    }
+
+    private static void Profile(StringBuilder s, string plan, StepProfile profile)
+    {
+        s.AppendLine(CultureInfo.InvariantCulture, $"Our {plan} plan's {ProfiledSteps} slowest steps at {profile.Threads} thread(s) (median ms over the clips, timed one step at a time; all {profile.Steps.Count} steps: {profile.TotalMs:F2} ms):");
+        s.AppendLine();
+        s.AppendLine("| step | ms | share |");
+        s.AppendLine("|---|---:|---:|");
+        foreach (var (step, ms) in profile.Steps.OrderByDescending(x => x.Ms).Take(ProfiledSteps))
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {step} | {ms:F2} | {ms / profile.TotalMs:P0} |");
+        s.AppendLine();
     }
 
     private BarChart Chart()

@@ -18,7 +18,7 @@ namespace NativeDance.Bench.EndToEnd;
 internal static class KeepRatioGating
 {
     private const double MaxMultiplier = 8;
-    private const int Steps = 9;
+    private const int Steps = 8;
     // softplus(-30) is 1e-13: a multiplier of zero keeps everything.
     private const float KeepAllBias = -30f;
 
