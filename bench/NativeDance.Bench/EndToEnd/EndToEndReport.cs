@@ -71,7 +71,7 @@ internal sealed class EndToEndReport(EndToEndOptions options)
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"`{command}`");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"{machine.Cpu}, {machine.LogicalCores} logical cores, {machine.Os}, {machine.DotNet}; libtorch {machine.LibTorch} (TorchSharp-cpu), ONNX Runtime {machine.OnnxRuntime}; {machine.MeasuredUtc:yyyy-MM-dd HH:mm} UTC{LoadAverage()}.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"{machine.Cpu}, {machine.LogicalCores} logical cores, {machine.Os}, {machine.DotNet}; libtorch {machine.LibTorch} (TorchSharp-cpu), ONNX Runtime {machine.OnnxRuntime}; {machine.MeasuredUtc:yyyy-MM-dd HH:mm} UTC{MachineDescription.LoadAverage()}.");
         s.AppendLine();
         s.Append(CultureInfo.InvariantCulture, $"Per-clip latency at batch 1, fp32, in ms: median (min) over {options.Rounds} rounds that alternate the contestants in one process, each round running every contestant for about a quarter of a second after a warm-up. ");
         s.AppendLine("Same weights everywhere: libtorch runs the twin loaded from our checkpoint, ONNX Runtime the graph exported from our weights (batch norm as BatchNormalization nodes, which it folds into the convs), "
@@ -139,12 +139,4 @@ internal sealed class EndToEndReport(EndToEndOptions options)
     private static string Cell(EndToEndResult r) => string.Create(CultureInfo.InvariantCulture, $"{r.MedianMs:F2} ({r.MinMs:F2})");
 
     private static string Verdict(double ratio, double target) => string.Create(CultureInfo.InvariantCulture, $"{ratio:F2}x{(ratio >= target ? " ✓" : "")}");
-
-    private static string LoadAverage()
-    {
-        const string path = "/proc/loadavg";
-        if (!File.Exists(path)) return "";
-        var fields = File.ReadAllText(path).Split(' ');
-        return fields.Length >= 3 ? $" (load average {fields[0]}, {fields[1]}, {fields[2]} over 1, 5, 15 minutes)" : "";
-    }
 }

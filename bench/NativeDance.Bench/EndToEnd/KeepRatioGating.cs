@@ -17,8 +17,10 @@ namespace NativeDance.Bench.EndToEnd;
 /// </summary>
 internal static class KeepRatioGating
 {
-    private const double MaxMultiplier = 8;
-    private const int Steps = 8;
+    // Bisection brackets for k_F, k_C, k_E: the demo's keep ratios need frame and channel thresholds near the mean
+    // statistic and feature thresholds of up to a few times the mean (its features keep 17-52%).
+    private static readonly double[] MaxMultiplier = [2, 2, 4];
+    private const int Steps = 6;
     // softplus(-30) is 1e-13: a multiplier of zero keeps everything.
     private const float KeepAllBias = -30f;
 
@@ -32,7 +34,7 @@ internal static class KeepRatioGating
         for (int dimension = 0; dimension < 3; dimension++)
         {
             var low = new double[gates];
-            var high = Enumerable.Repeat(MaxMultiplier, gates).ToArray();
+            var high = Enumerable.Repeat(MaxMultiplier[dimension], gates).ToArray();
             for (int step = 0; step < Steps; step++)
             {
                 for (int g = 0; g < gates; g++) k[g, dimension] = (low[g] + high[g]) / 2;
