@@ -10,6 +10,7 @@ internal sealed record BenchOptions(IReadOnlyList<int> Layers, bool Smoke, strin
         usage: conv3d [--layers 1,2,...] [--smoke] [--out DIR] [BenchmarkDotNet options, e.g. --filter '*Forward*']
                train [options]  (training throughput against libtorch; `train --help` lists its options)
                gated [--layers 2,3,4] [--repeats N] [--smoke] [--out DIR]   (see gated --help)
+               e2e [--demo DIR] [--models ...] [--threads 1,2] [--rounds N] [--smoke] [--out DIR]   (see e2e --help)
           conv3d      GEMM 1024^3, conv3d forward on the 7 layers and backward on layers 2, 4, 6, at 1 and 2 threads:
                       ours, libtorch and ONNX Runtime in one run; writes conv3d-cpu.json and conv3d-cpu.md
           --layers    only these layers (numbers 1-7)

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using NativeDance.Bench;
 using NativeDance.Bench.Benchmarks;
+using NativeDance.Bench.EndToEnd;
 using NativeDance.Bench.Gated;
 using NativeDance.Bench.Layers;
 using NativeDance.Bench.Plan;
@@ -24,6 +25,7 @@ if (args is ["plan", .. var planArgs])
     if (planOptions is null) return 2;
     return PlanBenchmark.Run(planOptions, command, planOptions.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results"));
 }
+if (args is ["e2e", .. var e2eArgs]) return RunEndToEnd(e2eArgs, command);
 var options = BenchOptions.Parse(args);
 if (options is null) return 2;
 BenchLayers.Select(options.Layers);
@@ -41,6 +43,27 @@ static int RunGated(string[] args)
     var cells = GatedConvBenchmark.Run(gated, Console.WriteLine);
     string command = "dotnet run -c Release --project bench/NativeDance.Bench -- " + string.Join(' ', args);
     foreach (string file in GatedResultsWriter.Write(cells, gated.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results"), command, gated.Repeats))
+        Console.WriteLine($"wrote {file}");
+    return 0;
+}
+
+// Whole models against libtorch and ONNX Runtime (see EndToEndBenchmark); a missing demo run is one clear line.
+static int RunEndToEnd(string[] args, string command)
+{
+    var options = EndToEndOptions.Parse(args);
+    if (options is null) return 2;
+    EndToEndReport report;
+    try
+    {
+        report = EndToEndBenchmark.Run(options, Console.WriteLine);
+    }
+    catch (Exception e) when (e is FileNotFoundException or ArgumentException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    if (options.Smoke) return 0;
+    foreach (string file in report.Write(options.ResultsDirectory ?? Path.Combine(RepositoryRoot(), "bench", "results"), command))
         Console.WriteLine($"wrote {file}");
     return 0;
 }

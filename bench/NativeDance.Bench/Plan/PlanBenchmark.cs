@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using NativeDance.Autograd;
+using NativeDance.Bench.Reporting;
 using NativeDance.Data;
 using NativeDance.Data.Procedural;
 using NativeDance.Models.Checkpoints;
@@ -227,7 +228,7 @@ internal sealed record PlanReport(string Setup, string Command, PlanBenchOptions
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"`{Command}`");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"{Setup}. {Options.Clips} clips, {Options.Rounds} rounds alternating the plans, {Options.Repeats} timed runs of every clip per round; {Threads} threads on {Environment.ProcessorCount} cores{LoadAverage()}.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"{Setup}. {Options.Clips} clips, {Options.Rounds} rounds alternating the plans, {Options.Repeats} timed runs of every clip per round; {Threads} threads on {Environment.ProcessorCount} cores{MachineDescription.LoadAverage()}.");
         s.AppendLine();
         s.AppendLine("| plan | median ms / clip | min ms / clip | executed conv MACs |");
         s.AppendLine("|---|---:|---:|---:|");
@@ -250,15 +251,6 @@ internal sealed record PlanReport(string Setup, string Command, PlanBenchOptions
         Steps(s, "dense plan", DenseSteps);
         Steps(s, "gated plan", GatedSteps);
         return s.ToString();
-    }
-
-    /// <summary>The machine's load when the report is written, where the OS says (a shared machine makes medians noisy, minima less so).</summary>
-    private static string LoadAverage()
-    {
-        const string path = "/proc/loadavg";
-        if (!File.Exists(path)) return "";
-        var fields = File.ReadAllText(path).Split(' ');
-        return fields.Length >= 3 ? $" (load average {fields[0]}, {fields[1]}, {fields[2]} over 1, 5, 15 minutes)" : "";
     }
 
     private static void Steps(StringBuilder s, string title, IReadOnlyList<StepTime> steps)

@@ -16,6 +16,18 @@ internal sealed record MachineDescription(string Cpu, int LogicalCores, string O
         OrtConv3d.Version,
         DateTime.UtcNow);
 
+    /// <summary>
+    /// The machine's load as " (load average a, b, c over 1, 5, 15 minutes)" where the OS says, else empty: a shared
+    /// machine makes medians noisy, minima less so.
+    /// </summary>
+    public static string LoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        if (!File.Exists(path)) return "";
+        var fields = File.ReadAllText(path).Split(' ');
+        return fields.Length >= 3 ? $" (load average {fields[0]}, {fields[1]}, {fields[2]} over 1, 5, 15 minutes)" : "";
+    }
+
     private static string CpuModel()
     {
         const string cpuInfo = "/proc/cpuinfo";

@@ -2,7 +2,8 @@ namespace NativeDance.Tensors.Ops;
 
 /// <summary>
 /// A fully connected layer, y = x W^T + b, in PyTorch's layout (see <see cref="LinearGeometry"/>). Every product is
-/// one call of the row-major GEMM, which does the blocking and threading.
+/// one call of the row-major GEMM, which does the blocking and threading, except the forward pass of a single input,
+/// a matrix-vector product that reads W once.
 /// </summary>
 /// <example><code>Linear.Forward(g, x, weight, bias, y);
 /// Linear.Backward(g, x, weight, dy, dx, dWeight, dBias);</code></example>
@@ -21,7 +22,10 @@ public static unsafe class Linear
             for (int row = 0; row < g.Batch; row++) bias.CopyTo(output.Slice(row * g.OutFeatures, g.OutFeatures));
         }
         fixed (float* x = input, w = weight, y = output)
-            Gemm.Gemm.Multiply(false, true, g.Batch, g.OutFeatures, g.InFeatures, 1f, x, g.InFeatures, w, g.InFeatures, bias.IsEmpty ? 0f : 1f, y, g.OutFeatures);
+        {
+            if (g.Batch == 1) Gemm.MatrixVector.Multiply(g.OutFeatures, g.InFeatures, w, x, y, accumulate: !bias.IsEmpty);
+            else Gemm.Gemm.Multiply(false, true, g.Batch, g.OutFeatures, g.InFeatures, 1f, x, g.InFeatures, w, g.InFeatures, bias.IsEmpty ? 0f : 1f, y, g.OutFeatures);
+        }
     }
 
     /// <summary>

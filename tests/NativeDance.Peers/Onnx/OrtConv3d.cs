@@ -1,23 +1,16 @@
-using Microsoft.ML.OnnxRuntime;
 using NativeDance.Tensors.Conv;
 using EngineTensor = NativeDance.Tensors.Tensor;
 
 namespace NativeDance.Peers.Onnx;
 
 /// <summary>
-/// One convolution run by ONNX Runtime on the CPU: a single-Conv model built in memory, a session pinned to
-/// <c>threads</c> intra-op threads with sequential execution, and preallocated input and output buffers
-/// ([N, C, T, H, W]) so that <see cref="Run"/> times the convolution alone.
+/// One convolution run by ONNX Runtime on the CPU: a single-Conv model built in memory in an <see cref="OrtSession"/>
+/// pinned to <c>threads</c> intra-op threads, with preallocated input and output buffers ([N, C, T, H, W]) so that
+/// <see cref="Run"/> times the convolution alone.
 /// </summary>
 public sealed class OrtConv3d : IDisposable
 {
-    private readonly float[] _input, _output;
-    private readonly OrtValue _inputValue, _outputValue;
-    private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
-    private readonly string[] _inputNames = [OnnxConvModel.InputName];
-    private readonly string[] _outputNames = [OnnxConvModel.OutputName];
-    private readonly OrtValue[] _inputValues, _outputValues;
+    private readonly OrtSession _session;
 
     /// <param name="geometry">The convolution.</param>
     /// <param name="weight">Engine weight [kT, kH, kW, Cin/groups, Cout].</param>
@@ -28,44 +21,32 @@ public sealed class OrtConv3d : IDisposable
         Geometry = geometry;
         using var torchLayoutWeight = weight.ConvWeightToTorch();
         byte[] model = OnnxConvModel.Build(geometry, torchLayoutWeight.Span, bias is null ? default : bias.Span);
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        _session = new InferenceSession(model, options);
         var g = geometry;
-        _input = new float[g.InputLength];
-        _output = new float[g.OutputLength];
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [g.Batch, g.InChannels, g.Input.T, g.Input.H, g.Input.W]);
-        _outputValue = OrtValue.CreateTensorValueFromMemory(_output, [g.Batch, g.OutChannels, g.Output.T, g.Output.H, g.Output.W]);
-        _inputValues = [_inputValue];
-        _outputValues = [_outputValue];
+        _session = new OrtSession(model, OnnxConvModel.InputName, [g.Batch, g.InChannels, g.Input.T, g.Input.H, g.Input.W],
+            OnnxConvModel.OutputName, [g.Batch, g.OutChannels, g.Output.T, g.Output.H, g.Output.W], threads);
     }
 
     /// <summary>The convolution.</summary>
     public Conv3dGeometry Geometry { get; }
 
     /// <summary>ONNX Runtime's version string.</summary>
-    public static string Version => OrtEnv.Instance().GetVersionString();
+    public static string Version => OrtSession.Version;
 
     /// <summary>Copies a channels-last input [N, T, H, W, Cin] into the session's input buffer.</summary>
     public void SetInput(EngineTensor channelsLast)
     {
         using var channelsFirst = channelsLast.ToChannelsFirst();
-        channelsFirst.CopyTo(_input);
+        channelsFirst.CopyTo(_session.Input);
     }
 
     /// <summary>Runs the convolution from the input buffer into the output buffer.</summary>
-    public void Run() => _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+    public void Run() => _session.Run();
 
     /// <summary>The last result as a channels-last engine tensor [N, To, Ho, Wo, Cout].</summary>
     public EngineTensor Output()
     {
         var g = Geometry;
-        using var channelsFirst = EngineTensor.FromData(new NativeDance.Tensors.Shape(g.Batch, g.OutChannels, g.Output.T, g.Output.H, g.Output.W), _output);
+        using var channelsFirst = EngineTensor.FromData(new NativeDance.Tensors.Shape(g.Batch, g.OutChannels, g.Output.T, g.Output.H, g.Output.W), _session.Output);
         return channelsFirst.ToChannelsLast();
     }
 
@@ -78,11 +59,5 @@ public sealed class OrtConv3d : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _inputValue.Dispose();
-        _outputValue.Dispose();
-        _runOptions.Dispose();
-        _session.Dispose();
-    }
+    public void Dispose() => _session.Dispose();
 }

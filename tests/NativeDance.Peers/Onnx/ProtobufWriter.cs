@@ -1,17 +1,19 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 
 namespace NativeDance.Peers.Onnx;
 
 /// <summary>
-/// The few protocol-buffer encodings an ONNX model needs: varint fields (wire type 0) and length-delimited fields
-/// (wire type 2: strings, bytes, nested messages). Repeated scalars are written one tag per value (unpacked),
-/// which every parser accepts for proto2 files such as onnx.proto.
+/// The few protocol-buffer encodings an ONNX model needs: varint fields (wire type 0), length-delimited fields
+/// (wire type 2: strings, bytes, nested messages) and floats (wire type 5). Repeated scalars are written one tag per
+/// value (unpacked), which every parser accepts for proto2 files such as onnx.proto.
 /// </summary>
 internal sealed class ProtobufWriter
 {
     private const int VarintWireType = 0;
     private const int LengthDelimitedWireType = 2;
+    private const int Fixed32WireType = 5;
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
 
@@ -27,6 +29,15 @@ internal sealed class ProtobufWriter
     public ProtobufWriter Varints(int field, IEnumerable<long> values)
     {
         foreach (long v in values) Varint(field, v);
+        return this;
+    }
+
+    /// <summary>A float field (wire type 5: four little-endian bytes).</summary>
+    public ProtobufWriter Float(int field, float value)
+    {
+        Tag(field, Fixed32WireType);
+        BinaryPrimitives.WriteSingleLittleEndian(_buffer.GetSpan(4), value);
+        _buffer.Advance(4);
         return this;
     }
 
@@ -48,6 +59,13 @@ internal sealed class ProtobufWriter
         var message = new ProtobufWriter();
         build(message);
         return Bytes(field, message._buffer.WrittenSpan);
+    }
+
+    /// <summary>Appends the fields already written to <paramref name="other"/>.</summary>
+    public ProtobufWriter Append(ProtobufWriter other)
+    {
+        _buffer.Write(other._buffer.WrittenSpan);
+        return this;
     }
 
     /// <summary>The encoded message.</summary>

@@ -10,6 +10,8 @@ public class LinearTests
     [InlineData(3, 7, 5, true)]
     [InlineData(17, 33, 19, false)]
     [InlineData(8, 64, 101, true)]
+    [InlineData(1, 1000, 131, true)]
+    [InlineData(1, 37, 200, false)]
     public void ForwardAndBackwardMatchReference(int batch, int inFeatures, int outFeatures, bool withBias)
     {
         var g = LinearGeometry.Create(batch, inFeatures, outFeatures);
