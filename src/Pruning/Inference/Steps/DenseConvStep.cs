@@ -18,6 +18,8 @@ internal sealed class DenseConvStep(string name, int layer, Conv3dGeometry geome
     /// <summary>Applies max(., 0) in the output pass (only where <see cref="CanRectify"/>).</summary>
     public bool Rectify { get; set; }
 
+    public override int ConvLayer => layer;
+
     public override IEnumerable<PlanValue> Values => padded is null ? [input, output] : [input, output, padded];
 
     public override void Run(PlanState state)

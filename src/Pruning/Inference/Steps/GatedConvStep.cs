@@ -81,6 +81,8 @@ internal sealed unsafe class GatedConvStep : PlanStep
 
     public Conv3dGeometry Geometry => _g;
 
+    public override int ConvLayer => _layer;
+
     public override IEnumerable<PlanValue> Values => [_input, _masked, _output];
 
     public override void Prepare() => _prepared = new GatedConv3dWeights(_g, _weights.Weight, _weights.Bias);
