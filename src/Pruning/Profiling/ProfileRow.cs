@@ -33,7 +33,7 @@ public sealed record ProfileRow(string Step, int Layer, double Milliseconds, dou
 /// <summary>A plan's whole clip, summarised over a profile's runs.</summary>
 /// <param name="Milliseconds">Median wall time per clip (every step plus the plan's overhead).</param>
 /// <param name="MinMilliseconds">Fastest clip.</param>
-/// <param name="StepMilliseconds">Sum of the steps' median times.</param>
+/// <param name="StepMilliseconds">Median over the runs of the sum of their steps' times (the rest of a run is the plan's overhead).</param>
 /// <param name="Macs">Executed conv MACs plus the controller's, mean per clip.</param>
 /// <param name="Bytes">Bytes the conv kernels moved, mean per clip.</param>
 /// <param name="Gflops">2 x <see cref="Macs"/> / <see cref="Milliseconds"/>, in GFLOP/s.</param>

@@ -40,8 +40,7 @@ public static class ProfileSummary
         ArgumentNullException.ThrowIfNull(roofs);
         double ms = Median(runs, runs.ClipSeconds) * 1e3;
         double min = Enumerable.Range(0, runs.Count).Min(runs.ClipSeconds) * 1e3;
-        double steps = 0;
-        for (int s = 0; s < runs.StepNames.Count; s++) steps += Median(runs, r => runs.StepSeconds(r)[s]) * 1e3;
+        double steps = Median(runs, r => Sum(runs.StepSeconds(r))) * 1e3;
         double macs = Mean(runs, r => Total(runs.Work(r)).Macs) + runs.ControllerMacs;
         double bytes = Mean(runs, r => Total(runs.Work(r)).TotalBytes);
         double gflops = 2 * macs / ms / 1e6;
@@ -55,6 +54,13 @@ public static class ProfileSummary
         for (int s = 0; s < dense.StepNames.Count; s++)
             if (dense.StepLayers[s] is int layer and >= 0) ms[layer] = Median(dense, r => dense.StepSeconds(r)[s]) * 1e3;
         return ms;
+    }
+
+    private static double Sum(ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        foreach (double v in values) sum += v;
+        return sum;
     }
 
     private static ConvWorkCounters Total(ReadOnlySpan<ConvWorkCounters> work)
@@ -71,9 +77,12 @@ public static class ProfileSummary
     private static string Kernels(PlanRuns runs, int gate)
     {
         var counts = Enumerable.Range(0, runs.Count).GroupBy(r => runs.Gates(r)[gate].Path).OrderByDescending(g => g.Count()).ToList();
-        string name = counts[0].Key == GatedConvPath.SparseInput ? "sparse-input" : "dense-compacted";
+        string name = KernelName(counts[0].Key);
         return counts.Count == 1 ? name : $"{name} {counts[0].Count()}/{runs.Count}";
     }
+
+    /// <summary>How profiles name the kernel a gated conv chose.</summary>
+    internal static string KernelName(GatedConvPath path) => path == GatedConvPath.SparseInput ? "sparse-input" : "dense-compacted";
 
     private static double Mean(PlanRuns runs, Func<int, double> value)
     {
