@@ -9,8 +9,14 @@ public sealed record ProfileSettings
     /// <summary>Timed passes over the clips (default 3); each pass times every clip once on every plan.</summary>
     public int Repeats { get; init; } = 3;
 
-    /// <summary>Untimed runs of every plan before timing (default 5), so the JIT has optimised every step's code.</summary>
-    public int WarmupRuns { get; init; } = 5;
+    /// <summary>
+    /// Untimed runs of every plan before timing (default 40): the JIT promotes a method to optimised code after 30
+    /// calls, and most steps are called once per clip.
+    /// </summary>
+    public int WarmupRuns { get; init; } = 40;
+
+    /// <summary>Stop warming up after this many seconds even before <see cref="WarmupRuns"/> (default 5; large models are slow per clip).</summary>
+    public double WarmupSeconds { get; init; } = 5;
 }
 
 /// <summary>
@@ -40,11 +46,13 @@ public static class PlanProfiler
             throw new ArgumentException($"The gated plan must be gated and take the dense plan's clips ({dense.ClipLength} values, {dense.Classes} classes); "
                 + $"it is {(gated.IsGated ? "" : "not ")}gated and takes {gated.ClipLength} values, {gated.Classes} classes.", nameof(gated));
         int count = ClipCount(clips, dense.ClipLength);
-        if (settings.Repeats < 1 || settings.WarmupRuns < 0)
-            throw new ArgumentException($"Profiling needs at least one repeat and no negative warm-up, got {settings.Repeats} and {settings.WarmupRuns}.", nameof(settings));
+        if (settings.Repeats < 1 || settings.WarmupRuns < 0 || !(settings.WarmupSeconds >= 0))
+            throw new ArgumentException($"Profiling needs at least one repeat and no negative warm-up, got {settings.Repeats} repeats, "
+                + $"{settings.WarmupRuns} warm-up runs, {settings.WarmupSeconds} warm-up seconds.", nameof(settings));
         IProfiledPlan[] plans = gated is null ? [dense] : [dense, gated];
         var logits = new float[dense.Classes];
-        for (int i = 0; i < settings.WarmupRuns; i++)
+        long warmup = Stopwatch.GetTimestamp();
+        for (int i = 0; i < settings.WarmupRuns && (i == 0 || Stopwatch.GetElapsedTime(warmup).TotalSeconds < settings.WarmupSeconds); i++)
             foreach (var plan in plans) plan.Run(Clip(clips, i % count, dense.ClipLength), logits);
         int runs = count * settings.Repeats;
         var records = plans.Select(p => new PlanRuns(p.IsGated ? "gated" : "dense", p, runs)).ToArray();

@@ -12,7 +12,8 @@ namespace NativeDance.Pruning.Profiling;
 /// <param name="MaskMilliseconds">Median time of a gated conv's masks (statistics, thresholds, masking).</param>
 /// <param name="KernelMilliseconds">Median time of the compute part: the whole step, or a gated conv's step less its masks.</param>
 /// <param name="Macs">Executed multiply-adds per clip (the conv's counters; the controller's MLP).</param>
-/// <param name="Bytes">Bytes the conv kernel moved per clip (its own count, re-reads included).</param>
+/// <param name="Bytes">Bytes the conv kernel moved per clip (its own count, re-reads included, whether they hit a cache or
+/// not: a layer whose operands stay in cache can exceed 100% of the streaming bandwidth).</param>
 /// <param name="Gflops">2 x <see cref="Macs"/> / <see cref="KernelMilliseconds"/>, in GFLOP/s.</param>
 /// <param name="PeakPercent">100 x <see cref="Gflops"/> / the roofs' GFLOP/s.</param>
 /// <param name="GBs"><see cref="Bytes"/> / <see cref="KernelMilliseconds"/>, in GB/s.</param>
