@@ -90,7 +90,7 @@ internal static class ProfileCommand
         var profile = PlanProfiler.Profile(dense, gated, clips, settings);
         string clipText = $"{profile.Clips} clips {shape.Frames}x{shape.Height}x{shape.Width} of {data.Name} test";
         ProfileTable.Print(Console.Out, profile, roofs,
-            $"dance profile: {spec.Architecture} ({request.Checkpoint ?? "untrained"}), {clipText}, {profile.Repeats} repeats, cpu, {ParallelFor.Threads} threads", gating);
+            $"dance profile: {spec.Architecture} ({request.Checkpoint ?? "untrained"}), {clipText}, {profile.Repeats} repeats, cpu, {ParallelFor.Threads} thread{(ParallelFor.Threads == 1 ? "" : "s")}", gating);
         var metadata = new Dictionary<string, string>
         {
             ["model"] = spec.Architecture,

@@ -30,7 +30,7 @@ internal static class ProfileTable
         foreach (var row in ProfileSummary.Rows(runs, dense, roofs))
         {
             string gate = gated
-                ? $" {F(row.MaskMilliseconds, 8, "F3")} {P(row.FrameKeep)} {P(row.ChannelKeep)} {P(row.FeatureKeep)} {row.Kernel ?? "-",-20} {F(row.Speedup, 6, "F2")}{(double.IsNaN(row.Speedup) ? " " : "x")}"
+                ? $" {F(row.MaskMilliseconds, 8, "F3")} {P(row.FrameKeep)} {P(row.ChannelKeep)} {P(row.FeatureKeep)} {row.Kernel ?? "-",-20} {(double.IsNaN(row.Speedup) ? "-" : $"{row.Speedup:F2}x"),7}"
                 : "";
             o.WriteLine($"{Name(row.Step),-26} {row.Milliseconds,8:F3} {F(row.Macs / 1e6, 9, "F2")} {F(row.Bytes / 1e6, 8, "F2")} {F(row.Gflops, 8, "F1")} "
                 + $"{F(row.PeakPercent, 6, "F1")} {F(row.GBs, 7, "F1")} {F(row.BandwidthPercent, 6, "F1")}{gate}");
