@@ -34,9 +34,6 @@ public static unsafe class PeakProbe
     /// ARM cores, and with the two constants still within AVX2's 16 registers.</summary>
     internal const int Chains = 12;
 
-    // The probe bodies are compiled fully optimised from their first call (AggressiveOptimization): the probe runs once
-    // per process, too briefly for tiered compilation to promote them, and tier-0 code would measure the JIT, not the machine.
-
     /// <summary>Bytes each parallel iteration of the bandwidth probes streams.</summary>
     internal const int BlockBytes = 256 << 10;
 
@@ -55,7 +52,7 @@ public static unsafe class PeakProbe
     }
 
     /// <summary>The FMA throughput of <see cref="Chains"/> chains per parallel iteration, iterations sized so a trial lasts about the target.</summary>
-    internal static ProbeRate Fma(PeakProbeOptions options)
+    private static ProbeRate Fma(PeakProbeOptions options)
     {
         var probe = new FmaProbe { Parts = 4 * ParallelFor.Threads, Steps = 1 << 12, Trials = options.Trials, TrialSeconds = options.TrialSeconds };
         SimdDispatch.Run(ref probe);
@@ -63,7 +60,7 @@ public static unsafe class PeakProbe
     }
 
     /// <summary>The best streaming read and write over a buffer of <see cref="PeakProbeOptions.BufferBytes"/>.</summary>
-    internal static (ProbeRate Read, ProbeRate Write) Bandwidth(PeakProbeOptions options)
+    private static (ProbeRate Read, ProbeRate Write) Bandwidth(PeakProbeOptions options)
     {
         var buffer = (byte*)NativeMemory.AlignedAlloc((nuint)options.BufferBytes, NativeBufferPool.Alignment);
         int blocks = (int)(options.BufferBytes / BlockBytes);
@@ -96,6 +93,9 @@ public static unsafe class PeakProbe
         ParallelFor.Run(count, ref body);
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
+
+    // The probe bodies are compiled fully optimised from their first call (AggressiveOptimization): the probe runs once
+    // per process, too briefly for tiered compilation to promote them, and tier-0 code would measure the JIT, not the machine.
 
     private struct FmaProbe : ISimdAction
     {
