@@ -157,9 +157,9 @@ internal sealed class GpuPlanLowering
         Add(GateMaskKernels.Mask(clip, input, masked, _keptFrames, _channelBits, Upload(MemoryMarshal.Cast<int, uint>(step.PixelFan)), Upload<uint>(frameFan), decision));
         // GateDecision: KeptFrames at byte 0, KeptChannels at byte 4.
         var mask = new Conv3dDeviceMask(_keptFrames, decision, _keptChannels, decision + sizeof(uint));
-        ulong counter = ReadbackAddress + (ulong)Readback.CounterOffset(step.Layer);
+        ulong counter = ReadbackAddress + (ulong)Readback.CounterOffset(step.ConvLayer);
         Conv(Plan(g, masked: true), step.Weights, step.Masked, step.Output, relu, mask, counter);
-        Gated.Add(new GatedLayer(step.Layer, step.Gate, g, step.DenseExecutedMacs));
+        Gated.Add(new GatedLayer(step.ConvLayer, step.Gate, g, step.DenseExecutedMacs));
     }
 
     /// <summary>A_1's statistics (whose plane 0, the per-frame channel sums, also serves a gate on A_1), features and the MLP.</summary>

@@ -35,6 +35,8 @@ public sealed unsafe class InferencePlan : IDisposable
         IsGated = gated;
         Layers = [.. builder.Layers];
         StepNames = [.. _steps.Select(s => s.Name)];
+        StepLayers = [.. _steps.Select(s => s.ConvLayer)];
+        ControllerStepIndex = Array.FindIndex(_steps, s => s is ControllerStep);
         ArenaBytes = builder.LayOut() * sizeof(float);
         var gatedSteps = _steps.OfType<GatedConvStep>().ToList();
         _state = new PlanState(gatedSteps.Count, Layers.Count)
@@ -67,6 +69,12 @@ public sealed unsafe class InferencePlan : IDisposable
 
     /// <summary>The passes in execution order (the index of <see cref="PlanCounters.StepSeconds"/>).</summary>
     public IReadOnlyList<string> StepNames { get; }
+
+    /// <summary>For each step (indexed like <see cref="StepNames"/>), the index in <see cref="Layers"/> of the conv it runs, or -1.</summary>
+    public IReadOnlyList<int> StepLayers { get; }
+
+    /// <summary>Index of the controller's step in <see cref="StepNames"/>, or -1 for a dense plan.</summary>
+    public int ControllerStepIndex { get; }
 
     /// <summary>Size of the activation arena.</summary>
     public long ArenaBytes { get; }

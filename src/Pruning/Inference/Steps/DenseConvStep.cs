@@ -12,8 +12,6 @@ internal sealed class DenseConvStep(string name, int layer, Conv3dGeometry geome
 {
     private readonly ConvWorkCounters _work = GatedConvCost.DenseCompacted(geometry, null);
 
-    public int Layer => layer;
-
     public Conv3dGeometry Geometry => geometry;
 
     public FoldedConv Weights => weights;
@@ -27,6 +25,8 @@ internal sealed class DenseConvStep(string name, int layer, Conv3dGeometry geome
 
     /// <summary>Applies max(., 0) in the output pass (only where <see cref="CanRectify"/>).</summary>
     public bool Rectify { get; set; }
+
+    public override int ConvLayer => layer;
 
     public override IEnumerable<PlanValue> Values => padded is null ? [input, output] : [input, output, padded];
 

@@ -81,8 +81,9 @@ internal sealed unsafe class GatedConvStep : PlanStep
 
     public Conv3dGeometry Geometry => _g;
 
+    public override int ConvLayer => _layer;
+
     // What another executor (the GPU plan) needs to run the same step.
-    public int Layer => _layer;
     public int Gate => _gate;
     public FoldedConv Weights => _weights;
     public PlanValue Input => _input;

@@ -6,6 +6,9 @@ internal abstract class PlanStep(string name)
     /// <summary>What the step does to which layer, e.g. <c>conv2 gated</c>: names the step's time in profiles.</summary>
     public string Name { get; } = name;
 
+    /// <summary>Index in the plan's layers of the conv this step runs, or -1 for a step that runs none.</summary>
+    public virtual int ConvLayer => -1;
+
     /// <summary>Every buffer the step reads or writes (for lifetimes).</summary>
     public abstract IEnumerable<PlanValue> Values { get; }
 
