@@ -11,5 +11,6 @@ var root = new RootCommand("NativeDance: input-aware dynamic pruning of 3D CNNs 
     AapCommand.Create(),
     BenchCommand.Create(),
     GpuCommand.Create(),
+    ClassifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -95,9 +95,9 @@ public sealed class VideoClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         options ??= new ClassifierOptions();
         if (options.Budget is { } b && !(b > 0 && b <= 1))
-            throw new ArgumentOutOfRangeException(nameof(options), b, $"The budget must lie in (0, 1], got {b.ToString(CultureInfo.InvariantCulture)}.");
+            throw new ArgumentOutOfRangeException(nameof(ClassifierOptions.Budget), $"The budget must lie in (0, 1], got {b.ToString(CultureInfo.InvariantCulture)}.");
         if (options.MaxConcurrency < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrency, $"MaxConcurrency must be at least 1, got {options.MaxConcurrency}.");
+            throw new ArgumentOutOfRangeException(nameof(ClassifierOptions.MaxConcurrency), $"MaxConcurrency must be at least 1, got {options.MaxConcurrency}.");
         if (options.Budget < 1 && controller is null)
             throw new ArgumentException($"A budget of {options.Budget.Value.ToString(CultureInfo.InvariantCulture)} needs a DANCE controller (dance aap writes one); without one the model runs dense.", nameof(controller));
 

@@ -16,7 +16,7 @@ internal static class ExecutionBackends
     public static IExecutionBackend Select(ComputeDevice device) => device switch
     {
         ComputeDevice.Cpu => CpuBackend.Instance,
-        ComputeDevice.Gpu => UsableGpu(out string reason) ?? throw new CudaUnavailableException($"ComputeDevice.Gpu was asked for, but {reason}; use ComputeDevice.Cpu or ComputeDevice.Auto."),
+        ComputeDevice.Gpu => UsableGpu(out string reason) ?? throw new CudaUnavailableException($"ComputeDevice.Gpu was asked for, but {reason} Use ComputeDevice.Cpu or ComputeDevice.Auto."),
         ComputeDevice.Auto => UsableGpu(out _) ?? CpuBackend.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(device), device, $"Unknown compute device {device}."),
     };
@@ -25,11 +25,11 @@ internal static class ExecutionBackends
     {
         if (!CudaDriver.IsAvailable)
         {
-            reason = $"no GPU can be used: {CudaDriver.UnavailableReason}";
+            reason = $"no GPU can be used: {CudaDriver.UnavailableReason?.TrimEnd('.')}.";
             return null;
         }
         var gpu = GpuBackend();
-        reason = gpu is null ? "this build of NativeDance has no GPU inference plan" : "";
+        reason = gpu is null ? "this build of NativeDance has no GPU inference plan." : "";
         return gpu;
     }
 }

@@ -48,7 +48,8 @@ public sealed class VideoFixture : IDisposable
         return (int)Math.Round(n);
     }
 
-    private void Generate(int frames, string output, params string[] extra)
+    /// <summary>Writes <paramref name="frames"/> grey-ramp frames (16 + 10 n) of 40x30 to <paramref name="output"/> (ffv1 video or images).</summary>
+    internal static void Generate(int frames, string output, params string[] extra)
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in (string[])["-v", "error", "-y", "-f", "lavfi", "-i", "nullsrc=s=40x30:r=25,format=gray,geq=lum='16+10*N'",
@@ -60,6 +61,6 @@ public sealed class VideoFixture : IDisposable
         if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg could not generate {output}: {errors}");
     }
 
-    private static bool FindOnPath(string tool) =>
+    internal static bool FindOnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, tool)));
 }
