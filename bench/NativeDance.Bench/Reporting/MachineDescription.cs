@@ -16,7 +16,7 @@ internal sealed record MachineDescription(string Cpu, int LogicalCores, string O
         OrtConv3d.Version,
         DateTime.UtcNow);
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         const string cpuInfo = "/proc/cpuinfo";
         if (!File.Exists(cpuInfo)) return RuntimeInformation.ProcessArchitecture.ToString();
