@@ -26,7 +26,7 @@ public static class Program
             using var classifier = VideoClassifier.Load(model, controller, new ClassifierOptions { Device = ComputeDevice.Auto });
             var result = classifier.ClassifyVideo(video);
             output.WriteLine($"{Path.GetFileName(video)}: {result.Name} ({result.Confidence:P1}), {classifier.Architecture} on {classifier.Device}, " +
-                $"{result.ExecutedMacRatio:P1} of the dense conv MACs executed");
+                $"{result.MacRatio:P1} of the dense conv MACs kept by the masks, {result.ExecutedMacRatio:P1} executed");
             return 0;
         }
         catch (Exception e) when (e is IOException or ArgumentException or CheckpointFormatException or NativeDance.Cuda.CudaUnavailableException)

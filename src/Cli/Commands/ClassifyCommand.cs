@@ -25,7 +25,7 @@ internal static class ClassifyCommand
                 new ClassifierOptions { Budget = parse.GetValue(budget), Device = parse.GetValue(device), MaxConcurrency = 1 });
             var result = classifier.ClassifyVideo(path);
             Console.WriteLine($"{path}: {result.Name} ({result.Confidence:P1}); {classifier.Architecture} on {classifier.Device}, " +
-                $"{(classifier.IsGated ? $"DANCE scale {classifier.Scale:F2}" : "dense")}, {result.ExecutedMacRatio:P1} of the dense conv MACs executed");
+                $"{(classifier.IsGated ? $"DANCE scale {classifier.Scale:F2}" : "dense")}, {result.MacRatio:P1} of the dense conv MACs kept by the masks, {result.ExecutedMacRatio:P1} executed");
         }));
         return command;
     }
