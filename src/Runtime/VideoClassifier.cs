@@ -4,6 +4,7 @@ using NativeDance.Data;
 using NativeDance.Data.Video;
 using NativeDance.Models.Checkpoints;
 using NativeDance.Models.Modules;
+using NativeDance.Models.Zoo;
 using NativeDance.Pruning.Dance;
 using NativeDance.Runtime.Execution;
 using NativeDance.Runtime.Inputs;
@@ -28,17 +29,15 @@ namespace NativeDance.Runtime;
 public sealed class VideoClassifier : IDisposable
 {
     private readonly PlanPool _plans;
-    private readonly ClassifierOptions _options;
     private readonly Lazy<VideoClipReader> _videos;
 
     private VideoClassifier(TrainedModel trained, ClassifierOptions options, IExecutionBackend backend, AapController? controller,
         float? scale, float? trainedBudget, double? calibratedMacRatio)
     {
-        _options = options;
         Architecture = trained.Spec.Architecture;
         Classes = trained.Spec.Classes;
         ClassNames = trained.ClassNames;
-        ClipSpec = new ClipSpec(trained.Spec.Frames, trained.Spec.Size, trained.Spec.Size, 3);
+        ClipSpec = ClipOf(trained.Spec);
         Device = backend.Device;
         Scale = scale;
         TrainedBudget = trainedBudget;
@@ -46,7 +45,8 @@ public sealed class VideoClassifier : IDisposable
         var model = trained.Model;
         var clip = ClipSpec;
         _plans = new PlanPool(options.MaxConcurrency, () => backend.Compile(model, clip, controller, scale ?? 1f));
-        _videos = new Lazy<VideoClipReader>(() => new VideoClipReader(new VideoClipOptions { Spec = clip, FfmpegDirectory = _options.FfmpegDirectory }));
+        string? ffmpeg = options.FfmpegDirectory;
+        _videos = new Lazy<VideoClipReader>(() => new VideoClipReader(new VideoClipOptions { Spec = clip, FfmpegDirectory = ffmpeg }));
     }
 
     /// <summary>The model's architecture (a model-zoo name such as tiny-c3d or r3d-18).</summary>
@@ -103,7 +103,7 @@ public sealed class VideoClassifier : IDisposable
 
         var backend = ExecutionBackends.Select(options.Device);
         var trained = TrainedCheckpoint.Load(model);
-        if (controller is null || options.Budget == 1) return new VideoClassifier(trained, options, backend, null, null, null, null);
+        if (controller is null) return new VideoClassifier(trained, options, backend, null, null, null, null);
 
         if (trained.Model is not IGatedNetwork network)
             throw new ArgumentException($"{model} holds a {trained.Spec.Architecture}, which has no activation gates for a DANCE controller.", nameof(controller));
@@ -111,8 +111,9 @@ public sealed class VideoClassifier : IDisposable
         float? trainedBudget = ModelCheckpoint.ReadMetadata(controller).TryGetValue("budget", out var text)
             && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float tb) ? tb : null;
         if (options.Budget is not { } budget) return new VideoClassifier(trained, options, backend, aap, savedScale, trainedBudget, null);
+        if (budget == 1) return new VideoClassifier(trained, options, backend, null, null, trainedBudget, null);
 
-        var clip = new ClipSpec(trained.Spec.Frames, trained.Spec.Size, trained.Spec.Size, 3);
+        var clip = ClipOf(trained.Spec);
         var clips = BudgetCalibration.Clips(options.CalibrationClips, trained.Dataset, clip);
         var (scale, ratio) = BudgetCalibration.Fit(backend, trained.Model, trained.Spec.Classes, aap, clip, clips, budget);
         return new VideoClassifier(trained, options, backend, aap, scale, trainedBudget, ratio);
@@ -200,6 +201,9 @@ public sealed class VideoClassifier : IDisposable
 
     /// <summary>Plans compiled so far (at most <see cref="ClassifierOptions.MaxConcurrency"/>).</summary>
     internal int CompiledPlans => _plans.Created;
+
+    /// <summary>The clips a model of <paramref name="spec"/> was trained on: [T, size, size, 3].</summary>
+    private static ClipSpec ClipOf(ModelSpec spec) => new(spec.Frames, spec.Size, spec.Size, 3);
 
     private Classification Describe(Prediction prediction, float[] logits)
     {

@@ -27,6 +27,9 @@ public sealed class ClassifierBudgetTests(EmbeddingFixture files) : IClassFixtur
         using var dense = VideoClassifier.Load(files.ModelPath, files.ControllerPath, OnCpu with { Budget = 1f });
         Assert.False(dense.IsGated);
         Assert.Equal(1.0, dense.Classify(files.Clips[0]).ExecutedMacRatio, 1e-12);
+        Assert.Equal(EmbeddingFixture.TrainedBudget, dense.TrainedBudget);
+        // The controller is still checked: a model file in its place is refused.
+        Assert.Throws<ArgumentException>(() => VideoClassifier.Load(files.ModelPath, files.ModelPath, OnCpu with { Budget = 1f }));
     }
 
     [Fact]
