@@ -31,7 +31,7 @@ public sealed class VideoClassifier : IDisposable
     private readonly PlanPool _plans;
     private readonly Lazy<VideoClipReader> _videos;
 
-    private VideoClassifier(TrainedModel trained, ClassifierOptions options, IExecutionBackend backend, AapController? controller,
+    private VideoClassifier(TrainedModel trained, ClassifierOptions options, PlanBackend backend, AapController? controller,
         float? scale, float? trainedBudget, double? calibratedMacRatio)
     {
         Architecture = trained.Spec.Architecture;

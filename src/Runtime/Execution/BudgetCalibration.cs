@@ -15,7 +15,7 @@ internal static class BudgetCalibration
     public const int DefaultClips = 32;
 
     /// <summary>The chosen scale and the mean R(x) it gave on the clips.</summary>
-    public static (float Scale, double MacRatio) Fit(IExecutionBackend backend, Module model, int classes, AapController controller,
+    public static (float Scale, double MacRatio) Fit(PlanBackend backend, Module model, int classes, AapController controller,
         ClipSpec clip, IReadOnlyList<float[]> clips, double budget)
     {
         var logits = new float[classes];

@@ -1,3 +1,5 @@
+using NativeDance.Pruning.Inference;
+
 namespace NativeDance.Runtime.Execution;
 
 /// <summary>
@@ -14,4 +16,22 @@ internal interface IExecutionPlan : IDisposable
 
     /// <summary>METHOD.md's R(x) of the last run.</summary>
     double MacRatio { get; }
+}
+
+/// <summary>Runs one clip into logits: the Run method of a compiled plan.</summary>
+internal delegate void ClipRun(ReadOnlySpan<float> clip, Span<float> logits);
+
+/// <summary>
+/// An inference plan of any device (<see cref="InferencePlan"/>, the CUDA plan) seen through its Run method and its
+/// <see cref="PlanCounters"/>; disposing it disposes the plan.
+/// </summary>
+internal sealed class CompiledPlan(IDisposable plan, PlanCounters counters, ClipRun run) : IExecutionPlan
+{
+    public double ExecutedMacRatio => counters.ExecutedMacRatio;
+
+    public double MacRatio => counters.MaskedMacRatio;
+
+    public void Run(ReadOnlySpan<float> clip, Span<float> logits) => run(clip, logits);
+
+    public void Dispose() => plan.Dispose();
 }
