@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using NativeDance.Bench;
 using NativeDance.Bench.Benchmarks;
 using NativeDance.Bench.EndToEnd;
+using NativeDance.Bench.Embedding;
 using NativeDance.Bench.Gated;
 using NativeDance.Bench.Layers;
 using NativeDance.Bench.Plan;
@@ -19,6 +20,7 @@ if (args is ["train", .. var trainArgs])
 }
 
 if (args.Length > 0 && args[0] == "gated") return RunGated(args);
+if (args is ["embed"]) return EmbeddingSuite.Run(command, Path.Combine(RepositoryRoot(), "bench", "results"));
 if (args is ["plan", .. var planArgs])
 {
     var planOptions = PlanBenchOptions.Parse(planArgs);

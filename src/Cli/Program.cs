@@ -12,5 +12,6 @@ var root = new RootCommand("NativeDance: input-aware dynamic pruning of 3D CNNs 
     BenchCommand.Create(),
     GpuCommand.Create(),
     ProfileCommand.Create(),
+    ClassifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -28,7 +28,7 @@ internal sealed record MachineDescription(string Cpu, int LogicalCores, string O
         return fields.Length >= 3 ? $" (load average {fields[0]}, {fields[1]}, {fields[2]} over 1, 5, 15 minutes)" : "";
     }
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         const string cpuInfo = "/proc/cpuinfo";
         if (!File.Exists(cpuInfo)) return RuntimeInformation.ProcessArchitecture.ToString();

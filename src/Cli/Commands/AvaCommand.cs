@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NativeDance.Data;
+using NativeDance.Models.Checkpoints;
 using NativeDance.Models.Training;
 using NativeDance.Pruning.Dance;
 using NativeDance.Pruning.Reports;
@@ -42,7 +43,7 @@ internal static class AvaCommand
             var options = new AvaOptions { Lambda = c.Get(lambda), Alpha = c.Get(alpha), L1 = c.Get(l1), AcrossBatch = c.Get(acrossBatch) };
             var trainer = new Trainer(new AvaObjective(student, teacher, options), trainLoader, validationLoader, spec.Classes,
                 new TrainingOptions { Epochs = c.Get(epochs), LearningRate = c.Get(lr), OutputDirectory = outDir },
-                CheckpointMetadata.Describe(spec, context.Request));
+                TrainedCheckpoint.Describe(spec, context.Request.Name, train.ClassNames));
             var progress = new ProgressLine();
             trainer.StepCompleted += p => progress.Update($"AVA epoch {p.Epoch} step {p.Step}/{p.StepsPerEpoch} loss {p.Loss:F3} acc {p.Accuracy:P1} {p.ClipsPerSecond:F1} clips/s");
             trainer.EpochCompleted += e =>

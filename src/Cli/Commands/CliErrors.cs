@@ -1,8 +1,9 @@
+using NativeDance.Cuda;
 using NativeDance.Tensors.Serialization;
 
 namespace NativeDance.Cli.Commands;
 
-/// <summary>Turns the expected failures of a command (bad arguments, missing files) into one clear line and exit code 2.</summary>
+/// <summary>Turns the expected failures of a command (bad arguments, missing or unreadable files, no usable GPU) into one clear line and exit code 2.</summary>
 internal static class CliErrors
 {
     public static int Guard(Action action)
@@ -12,7 +13,7 @@ internal static class CliErrors
             action();
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException or CheckpointFormatException)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException or CheckpointFormatException or CudaUnavailableException)
         {
             Console.Error.WriteLine($"dance: {e.Message}");
             return 2;

@@ -55,11 +55,8 @@ internal sealed class RunContext : IDisposable
     /// <summary>Rebuilds the model recorded in a checkpoint written by dance train (or ava) and loads its weights.</summary>
     public static (Module Model, ModelSpec Spec) LoadModel(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint not found: {path}");
-        var spec = CheckpointMetadata.ToSpec(ModelCheckpoint.ReadMetadata(path), path);
-        var model = ModelZoo.Create(spec);
-        ModelCheckpoint.Load(model, path);
-        return (model, spec);
+        var trained = TrainedCheckpoint.Load(path);
+        return (trained.Model, trained.Spec);
     }
 
     public void Dispose()

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using NativeDance.Data;
+using NativeDance.Models.Checkpoints;
 using NativeDance.Models.Training;
 using NativeDance.Models.Zoo;
 using NativeDance.Tensors.Threading;
@@ -42,7 +42,7 @@ internal static class TrainCommand
                 Epochs = c.Get(epochs), LearningRate = c.Get(lr), Optimizer = c.Get(optimizer), Schedule = c.Get(schedule),
                 WarmupSteps = c.Get(warmup), WeightDecay = c.Get(weightDecay), OutputDirectory = c.Get(output),
             };
-            var metadata = CheckpointMetadata.Describe(spec, request);
+            var metadata = TrainedCheckpoint.Describe(spec, request.Name, train.ClassNames);
             var trainer = new Trainer(model, trainLoader, validationLoader, train.ClassNames.Count, options, metadata);
             var progress = new ProgressLine();
             trainer.StepCompleted += p => progress.Update(
@@ -61,26 +61,5 @@ internal static class TrainCommand
             Console.WriteLine($"model: {Path.Combine(options.OutputDirectory, "model.safetensors")}");
         })));
         return command;
-    }
-}
-
-/// <summary>What a checkpoint records about the run that made it, so <c>dance eval</c> can rebuild the model and data.</summary>
-internal static class CheckpointMetadata
-{
-    public static Dictionary<string, string> Describe(ModelSpec spec, DatasetRequest request) => new()
-    {
-        ["arch"] = spec.Architecture,
-        ["classes"] = spec.Classes.ToString(CultureInfo.InvariantCulture),
-        ["width"] = spec.Width.ToString(CultureInfo.InvariantCulture),
-        ["frames"] = spec.Frames.ToString(CultureInfo.InvariantCulture),
-        ["size"] = spec.Size.ToString(CultureInfo.InvariantCulture),
-        ["dataset"] = request.Name,
-    };
-
-    public static ModelSpec ToSpec(IReadOnlyDictionary<string, string> meta, string path)
-    {
-        string Need(string key) => meta.TryGetValue(key, out var v) ? v : throw new ArgumentException($"{path}: the checkpoint does not record '{key}'; was it written by dance train?");
-        return new ModelSpec(Need("arch"), int.Parse(Need("classes"), CultureInfo.InvariantCulture), float.Parse(Need("width"), CultureInfo.InvariantCulture),
-            int.Parse(Need("frames"), CultureInfo.InvariantCulture), int.Parse(Need("size"), CultureInfo.InvariantCulture));
     }
 }

@@ -72,7 +72,7 @@ internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSetti
         var model = ModelZoo.Create(spec);
         var trainer = new Trainer(model, train, validation, spec.Classes,
             new TrainingOptions { Epochs = settings.DenseEpochs, LearningRate = 0.05f, OutputDirectory = Path.GetDirectoryName(DenseCheckpoint)! },
-            CheckpointMetadata.Describe(spec, context.Request));
+            TrainedCheckpoint.Describe(spec, context.Request.Name, train.Dataset.ClassNames));
         Follow(trainer, "dense");
         trainer.Run(resume: false, cancel);
         double accuracy = Evaluator.Evaluate(model, test, spec.Classes, cancel).Accuracy;
@@ -88,7 +88,7 @@ internal sealed class DemoPipeline(RunContext context, ModelSpec spec, DemoSetti
         results.VariabilityBefore = VariabilityProbe.Measure(student, validation);
         var trainer = new Trainer(new AvaObjective(student, teacher, new AvaOptions()), train, validation, spec.Classes,
             new TrainingOptions { Epochs = settings.AvaEpochs, LearningRate = 0.01f, OutputDirectory = Path.GetDirectoryName(AvaCheckpoint)! },
-            CheckpointMetadata.Describe(spec, context.Request));
+            TrainedCheckpoint.Describe(spec, context.Request.Name, train.Dataset.ClassNames));
         Follow(trainer, "AVA");
         trainer.Run(resume: false, cancel);
         results.VariabilityAfter = VariabilityProbe.Measure(student, validation);

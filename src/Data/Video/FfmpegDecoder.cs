@@ -30,17 +30,18 @@ internal sealed class FfmpegDecoder(FfmpegTools tools, TimeSpan timeout)
 
     /// <summary>
     /// Decodes the frames of <paramref name="window"/> (First, First + Step, ...) from a video file into
-    /// <paramref name="rgb"/>, one packed [height, width, 3] frame after another.
+    /// <paramref name="rgb"/>, one packed [height, width, 3] frame after another. <paramref name="fill"/>: scale to cover
+    /// width x height with the aspect ratio kept, then crop the centre; otherwise stretch to width x height.
     /// </summary>
     /// <returns>The number of frames decoded; fewer than asked when the video ends early.</returns>
     /// <exception cref="ClipReadException">ffmpeg fails.</exception>
-    public int DecodeVideo(string videoPath, FrameWindow window, int width, int height, Span<byte> rgb)
+    public int DecodeVideo(string videoPath, FrameWindow window, int width, int height, Span<byte> rgb, bool fill = false)
     {
         int last = window.First + (window.DecodeCount - 1) * window.Step;
         string select = window.Step == 1
             ? $"select='between(n,{window.First},{last})'"
             : $"select='between(n,{window.First},{last})*not(mod(n-{window.First},{window.Step}))'";
-        var arguments = new List<string> { "-v", "error", "-nostdin", "-i", FileUrl(videoPath), "-map", "0:v:0", "-vf", $"{select},{Scale(width, height)}" };
+        var arguments = new List<string> { "-v", "error", "-nostdin", "-i", FileUrl(videoPath), "-map", "0:v:0", "-vf", $"{select},{(fill ? Fill(width, height) : Scale(width, height))}" };
         return Run(arguments, videoPath, input: null, window.DecodeCount, width, height, rgb);
     }
 
@@ -84,6 +85,8 @@ internal sealed class FfmpegDecoder(FfmpegTools tools, TimeSpan timeout)
     }
 
     private static string Scale(int width, int height) => $"scale={width}:{height}";
+
+    private static string Fill(int width, int height) => $"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height}";
 
     /// <summary>An absolute "file:" URL, so names starting with '-' or containing ':' are never read as options or protocols.</summary>
     private static string FileUrl(string path) => "file:" + Path.GetFullPath(path);

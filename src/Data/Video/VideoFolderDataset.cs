@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using NativeDance.Tensors;
@@ -93,37 +92,8 @@ public sealed partial class VideoFolderDataset : ISeededClipDataset
         var rng = new SeededRandom(sampleSeed);
         var window = FrameWindow.Plan(sourceFrames, spec.Frames, _options.FrameStride, _sampling, ref rng);
 
-        int frameBytes = spec.Height * spec.Width * 3;
-        byte[] rgb = ArrayPool<byte>.Shared.Rent(window.DecodeCount * frameBytes);
-        try
-        {
-            int decoded = frames is null
-                ? _decoder.DecodeVideo(source.Path, window, spec.Width, spec.Height, rgb)
-                : _decoder.DecodeImages(source.Path, SelectFrames(frames, window), spec.Width, spec.Height, rgb);
-            for (int t = 0; t < spec.Frames; t++)
-            {
-                // A video whose packet count overstated its frames ends early: repeat its last decoded frame.
-                int j = Math.Min(window.DecodedIndexOf(t), decoded - 1);
-                ToUnitFloats(rgb.AsSpan(j * frameBytes, frameBytes), destination.Slice(t * frameBytes, frameBytes));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rgb);
-        }
+        FrameDecoding.Decode(_decoder, source, frames, window, spec, fill: false, destination);
         return _labels[index];
-    }
-
-    private static string[] SelectFrames(string[] frames, FrameWindow window)
-    {
-        var selected = new string[window.DecodeCount];
-        for (int k = 0; k < selected.Length; k++) selected[k] = frames[window.First + k * window.Step];
-        return selected;
-    }
-
-    private static void ToUnitFloats(ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        for (int i = 0; i < source.Length; i++) destination[i] = source[i] * (1f / 255);
     }
 
     private static VideoEntry[] SelectSplit(VideoSplitList lists, DatasetSplit split, VideoClipOptions options)

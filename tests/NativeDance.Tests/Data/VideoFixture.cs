@@ -48,10 +48,15 @@ public sealed class VideoFixture : IDisposable
         return (int)Math.Round(n);
     }
 
-    private void Generate(int frames, string output, params string[] extra)
+    /// <summary>Writes <paramref name="frames"/> grey-ramp frames (16 + 10 n) of 40x30 to <paramref name="output"/> (ffv1 video or images).</summary>
+    internal static void Generate(int frames, string output, params string[] extra) =>
+        Generate("nullsrc=s=40x30:r=25,format=gray,geq=lum='16+10*N'", frames, output, extra);
+
+    /// <summary>Writes <paramref name="frames"/> frames of the lavfi graph <paramref name="source"/> to <paramref name="output"/>.</summary>
+    internal static void Generate(string source, int frames, string output, params string[] extra)
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in (string[])["-v", "error", "-y", "-f", "lavfi", "-i", "nullsrc=s=40x30:r=25,format=gray,geq=lum='16+10*N'",
+        foreach (string a in (string[])["-v", "error", "-y", "-f", "lavfi", "-i", source,
                      "-frames:v", frames.ToString(), .. extra, .. output.EndsWith(".png") ? Array.Empty<string>() : ["-c:v", "ffv1"], output])
             info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
@@ -60,6 +65,6 @@ public sealed class VideoFixture : IDisposable
         if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg could not generate {output}: {errors}");
     }
 
-    private static bool FindOnPath(string tool) =>
+    internal static bool FindOnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, tool)));
 }
