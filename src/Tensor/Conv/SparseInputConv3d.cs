@@ -88,7 +88,7 @@ public static unsafe class SparseInputConv3d
     /// exactly (kernel = stride, no padding, dilation 1, dividing every axis).
     /// </summary>
     internal static bool FusesPool(in Conv3dGeometry g, in Pool3dGeometry pool, GatedConv3dWeights weights) =>
-        weights.PlaneData is not null && SparseInputPlanes.Applies(g, SimdDispatch.Width) && g.OutChannels % SparseInputPlaneCompaction.Lanes == 0
+        weights.PlaneData is not null && SparseInputPlanes.Applies(g, SimdDispatch.Width) && SparseInputWeights.PaddedOutChannels(g.OutChannels) == g.OutChannels
         && pool.Kernel == pool.Stride && pool.Padding == new Dims3(0, 0, 0) && pool.Dilation == new Dims3(1, 1, 1)
         && g.Output.T % pool.Kernel.T == 0 && g.Output.H % pool.Kernel.H == 0 && g.Output.W % pool.Kernel.W == 0;
 
