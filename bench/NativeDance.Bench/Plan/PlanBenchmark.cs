@@ -100,7 +100,7 @@ internal static class PlanBenchmark
         {
             string name = plan.StepNames[s];
             times.Add(new StepTime(name, Median(samples[s]), samples[s].Min(), Part: false));
-            if (gateOfStep.TryGetValue(name, out int gate))
+            if (gateOfStep.TryGetValue(name.Split('+')[0], out int gate))
                 times.Add(new StepTime($"&nbsp;&nbsp;of which masks", Median(masks[gate]), masks[gate].Min(), Part: true));
         }
         return times;

@@ -88,7 +88,7 @@ internal sealed class GpuPlanLowering
     private static PlanValue? ConvOutput(PlanStep step) => step switch
     {
         DenseConvStep s => s.Output,
-        GatedConvStep s => s.Output,
+        GatedConvStep s => s.Pooled ?? s.Output,
         _ => null,
     };
 
@@ -159,6 +159,8 @@ internal sealed class GpuPlanLowering
         var mask = new Conv3dDeviceMask(_keptFrames, decision, _keptChannels, decision + sizeof(uint));
         ulong counter = ReadbackAddress + (ulong)Readback.CounterOffset(step.ConvLayer);
         Conv(Plan(g, masked: true), step.Weights, step.Masked, step.Output, relu, mask, counter);
+        // The CPU's sparse kernel pools in its copy-out; here the pool stays a pass of its own over the conv's output.
+        if (step.Pool is { } pool) Add(PoolingKernels.MaxPool3d(pool, Address(step.Output), Address(step.Pooled!)));
         Gated.Add(new GatedLayer(step.ConvLayer, step.Gate, g, step.DenseExecutedMacs));
     }
 

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NativeDance.Tensors;
 
 namespace NativeDance.Pruning.Dance;
@@ -120,39 +122,52 @@ public static class ControllerFeatures
 
     /// <summary>
     /// <see cref="FrameSums"/> for 1 to 4 whole vectors of channels (A_1 of the small models), with the per-channel sums
-    /// in registers instead of a store and a load per pixel: the same additions in the same order, so the same values.
+    /// in registers instead of a store and a load per pixel: the same additions in the same order, so the same sums.
+    /// Each vector of a pixel is its own straight-line block with its own motion sum (one shared sum would chain every
+    /// vector's addition behind the last one).
     /// </summary>
     private static (double Motion, long NearZero) FrameSumsInRegisters(ReadOnlySpan<float> frame, ReadOnlySpan<float> previous, int channels, Span<float> sums)
     {
         int width = Vector<float>.Count, vectors = channels / width;
-        Vector<float> s0 = default, s1 = default, s2 = default, s3 = default, q0 = default, q1 = default, q2 = default, q3 = default;
-        var motion = Vector<float>.Zero;
-        var small = Vector<int>.Zero;
-        var threshold = new Vector<float>(NearZero);
         bool moving = !previous.IsEmpty;
+        ref float x = ref MemoryMarshal.GetReference(frame);
+        ref float before = ref moving ? ref MemoryMarshal.GetReference(previous) : ref x;
+        RunningSums r0 = default, r1 = default, r2 = default, r3 = default;
         for (int p = 0; p < frame.Length; p += channels)
         {
-            for (int b = 0; b < vectors; b++)
-            {
-                int c = p + b * width;
-                var v = Vector.Max(new Vector<float>(frame.Slice(c)), Vector<float>.Zero);
-                switch (b)
-                {
-                    case 0: s0 += v; q0 += v * v; break;
-                    case 1: s1 += v; q1 += v * v; break;
-                    case 2: s2 += v; q2 += v * v; break;
-                    default: s3 += v; q3 += v * v; break;
-                }
-                small += Vector.LessThanOrEqual(v, threshold);
-                if (moving) motion += Vector.Abs(v - Vector.Max(new Vector<float>(previous.Slice(c)), Vector<float>.Zero));
-            }
+            r0.Add(ref x, ref before, p, moving);
+            if (vectors > 1) r1.Add(ref x, ref before, p + width, moving);
+            if (vectors > 2) r2.Add(ref x, ref before, p + 2 * width, moving);
+            if (vectors > 3) r3.Add(ref x, ref before, p + 3 * width, moving);
         }
-        ReadOnlySpan<Vector<float>> totals = [s0, s1, s2, s3, q0, q1, q2, q3];
+        ReadOnlySpan<RunningSums> totals = [r0, r1, r2, r3];
+        double motion = 0;
+        long small = 0;
         for (int b = 0; b < vectors; b++)
         {
-            totals[b].CopyTo(sums.Slice(b * width, width));
-            totals[4 + b].CopyTo(sums.Slice(channels + b * width, width));
+            totals[b].Sum.CopyTo(sums.Slice(b * width, width));
+            totals[b].Squares.CopyTo(sums.Slice(channels + b * width, width));
+            motion += Vector.Sum(totals[b].Motion);
+            small -= Vector.Sum(totals[b].Small);
         }
-        return (Vector.Sum(motion), -Vector.Sum(small));
+        return (motion, small);
+    }
+
+    /// <summary>The running sums of one vector of channels in <see cref="FrameSumsInRegisters"/>; <see cref="Small"/> counts -1 per near-zero lane.</summary>
+    private struct RunningSums
+    {
+        public Vector<float> Sum, Squares, Motion;
+        public Vector<int> Small;
+
+        /// <summary>Adds the vector at <paramref name="c"/> of the frame, through ReLU (and its difference to the previous frame's when <paramref name="moving"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ref float frame, ref float previous, int c, bool moving)
+        {
+            var v = Vector.Max(Vector.LoadUnsafe(ref frame, (nuint)c), Vector<float>.Zero);
+            Sum += v;
+            Squares += v * v;
+            Small += Vector.LessThanOrEqual(v, new Vector<float>(NearZero));
+            if (moving) Motion += Vector.Abs(v - Vector.Max(Vector.LoadUnsafe(ref previous, (nuint)c), Vector<float>.Zero));
+        }
     }
 }

@@ -204,12 +204,16 @@ internal sealed class PlanBuilder
         return output;
     }
 
-    /// <summary>Max pooling; the input's pending ReLU moves to the smaller output.</summary>
+    /// <summary>
+    /// Max pooling; the input's pending ReLU moves to the smaller output. Directly after the gated conv that produced
+    /// its input (the pool is then that output's only reader), the gated conv takes the pool over.
+    /// </summary>
     private PlanValue Pool(Models.Layers.MaxPool3d pool, PlanValue x)
     {
         var g = pool.GeometryFor(x.Shape);
         var output = Value($"{x.Name} pool", g.OutputShape);
-        Emit(new MaxPoolStep(output.Name, g, x, output));
+        if (Steps[^1] is GatedConvStep gated && ReferenceEquals(gated.Output, x)) gated.FusePool(g, output);
+        else Emit(new MaxPoolStep(output.Name, g, x, output));
         output.ReluPending = x.ReluPending;
         x.ReluPending = false;
         return output;

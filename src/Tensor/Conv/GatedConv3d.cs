@@ -1,5 +1,6 @@
 using System.Numerics;
 using NativeDance.Tensors.Gemm;
+using NativeDance.Tensors.Ops;
 
 namespace NativeDance.Tensors.Conv;
 
@@ -78,6 +79,40 @@ public static unsafe class GatedConv3d
         Conv3d.Forward(g, input, weights.Weight, weights.Bias, output, mask);
         work = GatedConvCost.DenseCompacted(g, mask);
         return GatedConvPath.DenseCompacted;
+    }
+
+    /// <summary>
+    /// The prepared-weights <see cref="Forward(in Conv3dGeometry, ReadOnlySpan{float}, GatedConv3dWeights, Span{float}, Conv3dInputMask?, out ConvWorkCounters, double?)"/>
+    /// followed by the max pool <paramref name="pool"/> over its output: pooled = maxpool(conv(masked input)). Where the
+    /// sparse kernel runs and can fuse the pool (its plane form, Cout a multiple of 16, windows tiling the output:
+    /// kernel = stride, no padding), the pool happens in its copy-out and <paramref name="output"/> is not written, which
+    /// saves writing and re-reading the conv's output; otherwise the conv writes <paramref name="output"/> and the
+    /// engine's pool reads it. Afterwards <paramref name="output"/> holds no defined values. <paramref name="work"/>
+    /// counts what the conv wrote: the pooled output when fused.
+    /// </summary>
+    /// <returns>The path that ran.</returns>
+    /// <exception cref="ArgumentException">As the unpooled forward, or the pool is not over the conv's output, or
+    /// <paramref name="pooled"/> does not match the pool; the message names the values.</exception>
+    public static GatedConvPath Forward(in Conv3dGeometry g, ReadOnlySpan<float> input, GatedConv3dWeights weights, Span<float> output,
+        in Pool3dGeometry pool, Span<float> pooled, Conv3dInputMask? mask, out ConvWorkCounters work, double? nonZeroFraction = null)
+    {
+        if (pool.Batch != g.Batch || pool.Channels != g.OutChannels || pool.Input != g.Output)
+            throw new ArgumentException($"The pool over {pool.InputShape} does not take the output {g.OutputShape} of conv {g}.", nameof(pool));
+        if (pooled.Length != pool.OutputLength)
+            throw new ArgumentException($"The pooled output has {pooled.Length} values; pool {pool.OutputShape} needs {pool.OutputLength}.", nameof(pooled));
+        weights.RequireGeometry(g);
+        SparseInputConv3d.Validate(g, input, weights.Weight, weights.Bias, output, mask);
+        if (nonZeroFraction is { } given && !(given >= 0 && given <= 1))
+            throw new ArgumentException($"The non-zero fraction must lie in [0, 1], got {given}.", nameof(nonZeroFraction));
+        double density = nonZeroFraction ?? NonZeroFraction(g, input, mask);
+        if (density < GatedConv3dCrossover.Get(g, weightsInPlace: true) && SparseInputConv3d.FusesPool(g, pool, weights))
+        {
+            SparseInputConv3d.ForwardPooled(g, input, weights, pool, pooled, mask, out work);
+            return GatedConvPath.SparseInput;
+        }
+        var path = Forward(g, input, weights, output, mask, out work, density);
+        MaxPool3d.Forward(pool, output, pooled);
+        return path;
     }
 
     /// <summary>The share of non-zero values among the kept frames and channels of the input (0 when nothing is kept).</summary>

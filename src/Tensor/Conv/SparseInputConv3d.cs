@@ -1,4 +1,5 @@
 using NativeDance.Tensors.Gemm;
+using NativeDance.Tensors.Ops;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Conv;
@@ -52,7 +53,7 @@ public static unsafe class SparseInputConv3d
             {
                 var planeWeights = SparseInputPlaneWeights.For(g, w, (float*)packed);
                 planeWeights.Pack();
-                ForwardPlanes(g, input, planeWeights, bias, output, mask, out work);
+                ForwardPlanes(g, input, planeWeights, bias, output, mask, default, null, out work);
             }
         }
         finally
@@ -78,12 +79,40 @@ public static unsafe class SparseInputConv3d
             return;
         }
         fixed (float* packed = weights.PlaneData)
-            ForwardPlanes(g, input, SparseInputPlaneWeights.For(g, null, packed + weights.PlaneOffset), weights.Bias, output, mask, out work);
+            ForwardPlanes(g, input, SparseInputPlaneWeights.For(g, null, packed + weights.PlaneOffset), weights.Bias, output, mask, default, null, out work);
     }
 
-    /// <summary>The plane form (see <see cref="SparseInputPlanes"/>): per-frame compaction, then one output frame per parallel iteration.</summary>
+    /// <summary>
+    /// Whether <see cref="ForwardPooled"/> can fuse <paramref name="pool"/> into the plane form's copy-out: the plane
+    /// form runs with prepared weights, Cout is a whole number of vectors, and the pool's windows tile the conv's output
+    /// exactly (kernel = stride, no padding, dilation 1, dividing every axis).
+    /// </summary>
+    internal static bool FusesPool(in Conv3dGeometry g, in Pool3dGeometry pool, GatedConv3dWeights weights) =>
+        weights.PlaneData is not null && SparseInputPlanes.Applies(g, SimdDispatch.Width) && SparseInputWeights.PaddedOutChannels(g.OutChannels) == g.OutChannels
+        && pool.Kernel == pool.Stride && pool.Padding == new Dims3(0, 0, 0) && pool.Dilation == new Dims3(1, 1, 1)
+        && g.Output.T % pool.Kernel.T == 0 && g.Output.H % pool.Kernel.H == 0 && g.Output.W % pool.Kernel.W == 0;
+
+    /// <summary>
+    /// The prepared-weights forward followed by the max pool <paramref name="pool"/> (over the conv's output) into
+    /// <paramref name="pooled"/>, fused into the copy-out: the conv's output is never written. Only where
+    /// <see cref="FusesPool"/>; the caller has validated the pool against the conv. <paramref name="work"/> counts the
+    /// pooled output as the bytes written.
+    /// </summary>
+    internal static void ForwardPooled(in Conv3dGeometry g, ReadOnlySpan<float> input, GatedConv3dWeights weights, in Pool3dGeometry pool,
+        Span<float> pooled, Conv3dInputMask? mask, out ConvWorkCounters work)
+    {
+        fixed (float* packed = weights.PlaneData, y = pooled)
+            ForwardPlanes(g, input, SparseInputPlaneWeights.For(g, null, packed + weights.PlaneOffset), weights.Bias, default, mask, pool.Kernel, y, out work);
+        work.OutputBytesWritten = (long)pool.OutputLength * sizeof(float);
+    }
+
+    /// <summary>
+    /// The plane form (see <see cref="SparseInputPlanes"/>): per-frame compaction, then one output frame per parallel
+    /// iteration; with a <paramref name="pool"/> window (all zero for none), one pooled frame per iteration into
+    /// <paramref name="pooled"/> instead of <paramref name="output"/>.
+    /// </summary>
     private static void ForwardPlanes(in Conv3dGeometry g, ReadOnlySpan<float> input, SparseInputPlaneWeights weights,
-        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, out ConvWorkCounters work)
+        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, Dims3 pool, float* pooled, out ConvWorkCounters work)
     {
         int frames = g.Batch * g.Input.T, pixels = g.Input.H * g.Input.W;
         int keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
@@ -132,9 +161,9 @@ public static unsafe class SparseInputConv3d
                 {
                     Geometry = g, RowTemplate = rowTemplate, Output = y, Values = (float*)values, Offsets = (int*)offsets,
                     Starts = (int*)starts, Weights = weights, FrameKept = frameKept, FrameReach = frameReach, KeptChannels = keptChannels,
-                    FrameCapacity = frameCapacity, Tallies = tallies,
+                    FrameCapacity = frameCapacity, Tallies = tallies, Pool = pool, Pooled = pooled,
                 };
-                ParallelFor.Run(g.Batch * g.Output.T, ref planes);
+                ParallelFor.Run(planes.Count, ref planes);
             }
             work = Counted(g, mask, keptChannels, tallies);
         }

@@ -13,7 +13,8 @@ namespace NativeDance.Tensors.Conv;
 /// first; then per pass over Cout, per temporal tap kt on a kept, in-range input frame with entries, per input line
 /// with entries: <see cref="SparseInputPlaneSweep.Sweep{TS, TRows}"/> into the three output rows it reaches; the pass's
 /// weights for one kt stay in the cache while the frame's lines sweep them. Adds what it executes to
-/// <see cref="Tallies"/> (see <see cref="SparseInputAccumulation"/>).
+/// <see cref="Tallies"/> (see <see cref="SparseInputAccumulation"/>). With a fused max pool, one parallel iteration
+/// sums the output frames of one pooled frame in turn, and the copy-out writes their window maxima instead of the sums.
 /// </summary>
 internal unsafe struct SparseInputPlanes : IParallelBody
 {
@@ -44,8 +45,20 @@ internal unsafe struct SparseInputPlanes : IParallelBody
         && g.Kernel.H == 3 && g.Stride.H == 1 && g.Dilation.H == 1 && g.Padding.H <= 2
         && g.Kernel.W == 3 && g.Stride.W == 1 && g.Dilation.W == 1 && g.Padding.W <= 2;
 
+    /// <summary>
+    /// A tiled max pool fused into the copy-out (kernel = stride, no padding, dividing the output; see
+    /// <see cref="Pooled"/>), as frames x rows x pixels, or all zero for none.
+    /// </summary>
+    public Dims3 Pool;
+
+    /// <summary>With <see cref="Pool"/>: the pooled output [N, To / pT, Ho / pH, Wo / pW, Cout], written instead of <see cref="Output"/>.</summary>
+    public float* Pooled;
+
+    /// <summary>Parallel iterations: output frames, or pooled frames (each a group of <see cref="Pool"/>.T output frames).</summary>
+    public readonly int Count => Geometry.Batch * (Pool.T == 0 ? Geometry.Output.T : Geometry.Output.T / Pool.T);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public readonly void Invoke(int plane)
+    public readonly void Invoke(int unit)
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         int cout = g.OutChannels, stride = SparseInputWeights.PaddedOutChannels(cout);
@@ -53,31 +66,80 @@ internal unsafe struct SparseInputPlanes : IParallelBody
         var (scratch, capacity) = NativeBufferPool.Rent((g.Output.H + 1) * rowLength);
         try
         {
-            // Every row starts as the template: the padded bias at real pixels, zeros in the guard slots (and the trash
-            // row, a copy too: anything finite would do, zeros hold no denormals).
-            nuint rowBytes = (nuint)rowLength * sizeof(float);
-            for (int ho = 0; ho <= g.Output.H; ho++)
-                NativeMemory.Copy(RowTemplate, (float*)scratch + (nint)ho * rowLength, rowBytes);
             float* rows = (float*)scratch + GuardsBefore * stride, trash = rows + (nint)g.Output.H * rowLength;
-            Accumulate(plane, rows, trash, rowLength, stride);
-            float* output = Output + (nint)plane * g.Output.H * g.Output.W * cout;
-            for (int ho = 0; ho < g.Output.H; ho++)
+            if (Pool.T == 0)
             {
-                float* sums = rows + (nint)ho * rowLength;
-                // With Cout a whole number of vectors a row's pixels are as contiguous in the scratch as in the output.
-                if (cout == stride)
-                {
-                    NativeMemory.Copy(sums, output, (nuint)g.Output.W * (nuint)cout * sizeof(float));
-                    output += g.Output.W * cout;
-                    continue;
-                }
-                for (int wo = 0; wo < g.Output.W; wo++, output += cout)
-                    new ReadOnlySpan<float>(sums + (nint)wo * stride, cout).CopyTo(new Span<float>(output, cout));
+                Sum(unit, (float*)scratch, rows, trash, rowLength, stride);
+                CopyOut(rows, Output + (nint)unit * g.Output.H * g.Output.W * cout, rowLength, stride);
+                return;
+            }
+            // Pooled frame pt of clip n: output frames pt * pT .. + pT - 1, each summed in the scratch and pooled into place.
+            int pooledFrames = g.Output.T / Pool.T, n = unit / pooledFrames, pt = unit % pooledFrames;
+            float* pooled = Pooled + (nint)unit * (g.Output.H / Pool.H) * (g.Output.W / Pool.W) * cout;
+            for (int f = 0; f < Pool.T; f++)
+            {
+                Sum(n * g.Output.T + pt * Pool.T + f, (float*)scratch, rows, trash, rowLength, stride);
+                PoolOut(rows, pooled, rowLength, stride, first: f == 0);
             }
         }
         finally
         {
             NativeBufferPool.Return(scratch, capacity);
+        }
+    }
+
+    /// <summary>The sums of output frame <paramref name="plane"/> (n * To + to) into the scratch rows, starting from the bias template.</summary>
+    private readonly void Sum(int plane, float* scratch, float* rows, float* trash, int rowLength, int stride)
+    {
+        // Every row starts as the template: the padded bias at real pixels, zeros in the guard slots (and the trash
+        // row, a copy too: anything finite would do, zeros hold no denormals).
+        nuint rowBytes = (nuint)rowLength * sizeof(float);
+        for (int ho = 0; ho <= Geometry.Output.H; ho++)
+            NativeMemory.Copy(RowTemplate, scratch + (nint)ho * rowLength, rowBytes);
+        Accumulate(plane, rows, trash, rowLength, stride);
+    }
+
+    /// <summary>One output frame's sums from the scratch rows to <paramref name="output"/> (Ho x Wo x Cout).</summary>
+    private readonly void CopyOut(float* rows, float* output, int rowLength, int stride)
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        int cout = g.OutChannels;
+        for (int ho = 0; ho < g.Output.H; ho++)
+        {
+            float* sums = rows + (nint)ho * rowLength;
+            // With Cout a whole number of vectors a row's pixels are as contiguous in the scratch as in the output.
+            if (cout == stride)
+            {
+                NativeMemory.Copy(sums, output, (nuint)g.Output.W * (nuint)cout * sizeof(float));
+                output += g.Output.W * cout;
+                continue;
+            }
+            for (int wo = 0; wo < g.Output.W; wo++, output += cout)
+                new ReadOnlySpan<float>(sums + (nint)wo * stride, cout).CopyTo(new Span<float>(output, cout));
+        }
+    }
+
+    /// <summary>
+    /// One output frame's sums, max-pooled over pH x pW windows, into the pooled frame: stored by the group's
+    /// <paramref name="first"/> frame, maxed into by the others. Cout is a whole number of vectors (see
+    /// <see cref="SparseInputConv3d.FusesPool"/>). <see cref="Vector512.Max"/> propagates NaN as the engine's pool does.
+    /// </summary>
+    private readonly void PoolOut(float* rows, float* pooled, int rowLength, int stride, bool first)
+    {
+        ref readonly Conv3dGeometry g = ref Geometry;
+        int pooledHeight = g.Output.H / Pool.H, pooledWidth = g.Output.W / Pool.W, cout = g.OutChannels;
+        for (int ph = 0; ph < pooledHeight; ph++)
+        for (int pw = 0; pw < pooledWidth; pw++, pooled += cout)
+        {
+            float* corner = rows + (nint)ph * Pool.H * rowLength + (nint)pw * Pool.W * stride;
+            for (int v = 0; v < cout; v += 16)
+            {
+                var best = first ? Vector512.Load(corner + v) : Vector512.Max(Vector512.Load(pooled + v), Vector512.Load(corner + v));
+                for (int h = 0; h < Pool.H; h++)
+                for (int w = 0; w < Pool.W; w++)
+                    best = Vector512.Max(best, Vector512.Load(corner + (nint)h * rowLength + (nint)w * stride + v));
+                best.Store(pooled + v);
+            }
         }
     }
 

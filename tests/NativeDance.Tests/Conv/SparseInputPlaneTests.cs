@@ -1,7 +1,9 @@
 using NativeDance.Tensors;
 using NativeDance.Tensors.Conv;
 using NativeDance.Tensors.Gemm;
+using NativeDance.Tensors.Ops;
 using NativeDance.Tests.Gemm;
+using NativeDance.Tests.Ops;
 using NativeDance.Tests.Testing;
 
 namespace NativeDance.Tests.Conv;
@@ -102,6 +104,67 @@ public class SparseInputPlaneTests
         }
     }
 
+    /// <summary>
+    /// The gated conv followed by a max pool, on both paths, 1 and 2 threads: fused into the sparse kernel's copy-out
+    /// where it can be (plane form, Cout a multiple of 16, windows tiling the output), else the engine's pool after the
+    /// conv (Cout 17, an overlapping pool, an output the windows do not divide). Always the reference pool of the dense
+    /// conv of the masked input, sentinels intact; fused, the work is the sparse kernel's with the pooled output as the
+    /// bytes written, unfused the unpooled forward's.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0, GatedConvPath.DenseCompacted)]
+    [InlineData(2.0, GatedConvPath.SparseInput)]
+    public void PooledForwardIsThePoolOfTheDenseConvOfTheMaskedInput(double crossover, GatedConvPath expectedPath)
+    {
+        var random = new Random(31);
+        for (int trial = 0; trial < 10; trial++)
+        {
+            bool tiling = trial % 5 != 4;
+            int kt = random.Next(2) == 0 ? 1 : 3, cout = trial % 5 == 3 ? 17 : 16 * random.Next(1, 4);
+            // Even sizes (odd ones in the fifth case) and padding 1 along H and W: the output has the input's size.
+            int Size(int most) => 2 * random.Next(1, most) + (trial % 5 == 2 ? 1 : 0);
+            var g = Conv3dGeometry.Create(random.Next(1, 3), new[] { 3, 16, 19 }[random.Next(3)], new Dims3(Size(3), Size(4), Size(4)), cout,
+                new Dims3(kt, 3, 3), padding: new Dims3(kt / 2, 1, 1));
+            var poolKernel = tiling ? new Dims3(random.Next(1, 3), 2, 2) : Dims3.Cube(1) with { H = 3, W = 3 };
+            var pool = Pool3dGeometry.Create(g.Batch, cout, g.Output, poolKernel, stride: tiling ? poolKernel : new Dims3(1, 2, 2),
+                padding: tiling ? null : new Dims3(0, 1, 1));
+            bool fused = expectedPath == GatedConvPath.SparseInput && tiling && cout % 16 == 0 && trial % 5 != 2 && SimdDispatch.Best == SimdWidth.Vector512;
+            var (x, w, b) = SparseOperands.Create(g, random.NextDouble(), hasBias: true, random);
+            var mask = SparseOperands.RandomMask(g, random);
+            var prepared = new GatedConv3dWeights(g, w, b);
+            var (expected, _) = Pool3dReference.Max(pool, SparseOperands.Reference(g, x, w, b, mask));
+            GatedConv3dCrossover.Set(g, crossover);
+            var unpooled = GatedConv3d.Forward(g, x, prepared, new float[g.OutputLength], mask, out var unpooledWork);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var pooled = new GuardedBuffer(pool.OutputLength);
+                var output = new float[g.OutputLength];
+                GatedConvPath path = default;
+                ConvWorkCounters work = default;
+                KernelSettings.Run(SimdDispatch.Best, threads, () => path = GatedConv3d.Forward(g, x, prepared, output, pool, pooled.Span, mask, out work));
+                string context = $"{g} pool {pool.Kernel}/{pool.Stride} {SparseOperands.Describe(mask)} threads={threads}";
+                Assert.Equal(expectedPath, path);
+                Assert.Equal(unpooled, path);
+                Numerics.AssertClose(pooled.Span, expected, Tolerance, context);
+                pooled.AssertGuardIntact(context);
+                Assert.Equal(fused ? GatedConvCost.SparseInput(g, mask, x) with { OutputBytesWritten = pool.OutputLength * sizeof(float) } : unpooledWork, work);
+            }
+        }
+    }
+
+    [Fact]
+    public void APoolThatDoesNotTakeTheConvsOutputIsRefusedWithItsShape()
+    {
+        var g = Conv3dGeometry.Create(1, 4, new Dims3(4, 4, 4), 16, Dims3.Cube(3), padding: Dims3.Cube(1));
+        var prepared = new GatedConv3dWeights(g, new float[g.WeightLength], []);
+        var pool = Pool3dGeometry.Create(1, 16, new Dims3(4, 4, 6), Dims3.Cube(2));
+        var e = Assert.Throws<ArgumentException>(() => GatedConv3d.Forward(g, new float[g.InputLength], prepared, new float[g.OutputLength], pool, new float[pool.OutputLength], null, out _));
+        Assert.Contains("[1, 4, 4, 6, 16]", e.Message);
+        pool = Pool3dGeometry.Create(1, 16, g.Output, Dims3.Cube(2));
+        e = Assert.Throws<ArgumentException>(() => GatedConv3d.Forward(g, new float[g.InputLength], prepared, new float[g.OutputLength], pool, new float[7], null, out _));
+        Assert.Contains($"has 7 values; pool [1, 2, 2, 2, 16] needs {pool.OutputLength}", e.Message);
+    }
+
     [Fact]
     public void PreparedForwardAllocatesNothing()
     {
@@ -110,14 +173,18 @@ public class SparseInputPlaneTests
         var prepared = new GatedConv3dWeights(g, w, b);
         var y = new float[g.OutputLength];
         var mask = Conv3dInputMask.Create(g, [0, 2, 3], [1, 4, 5, 9, 15]);
+        var pool = Pool3dGeometry.Create(1, 32, g.Output, new Dims3(2, 2, 3));
+        var pooled = new float[pool.OutputLength];
         KernelSettings.Run(SimdDispatch.Best, 2, () =>
         {
             SparseInputConv3d.Forward(g, x, prepared, y, mask, out _);
+            GatedConv3d.Forward(g, x, prepared, y, pool, pooled, mask, out _, 0.3);
             long before = GC.GetAllocatedBytesForCurrentThread();
             SparseInputConv3d.Forward(g, x, prepared, y, mask, out _);
             SparseInputConv3d.Forward(g, x, prepared, y, null, out _);
+            GatedConv3d.Forward(g, x, prepared, y, pool, pooled, mask, out _, 0.3);
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"SparseInputConv3d.Forward allocated {allocated} bytes");
+            Assert.True(allocated == 0, $"the prepared forwards allocated {allocated} bytes");
         });
     }
 

@@ -94,10 +94,16 @@ public class InferencePlanTests
         Assert.InRange(plan.Counters.MaskedBytesRatio, 0.01, 0.999);
     }
 
-    [Fact]
-    public void BothGatedKernelsCountTheirWorkAndAgree()
+    /// <summary>
+    /// Every gated conv forced onto each kernel: the same logits, the sparse kernel's MACs the masked ones. Tiny C3D's
+    /// gated convs 2 and 3 carry their 2 x 2 x 2 max pools, which the sparse kernel fuses: it writes an eighth of the output.
+    /// </summary>
+    [Theory]
+    [InlineData("r3d-18")]
+    [InlineData("tiny-c3d")]
+    public void BothGatedKernelsCountTheirWorkAndAgree(string architecture)
     {
-        var model = PlanModels.Create("r3d-18", seed: 3);
+        var model = PlanModels.Create(architecture, seed: 3);
         using var clips = PlanModels.Clips(1, PlanModels.Frames, seed: 13);
         var controller = PlanModels.Controller(model, clips, multiplier: 1f);
         using var plan = InferencePlan.Compile(model, PlanModels.Frames, PlanModels.Size, PlanModels.Size, controller);
@@ -117,7 +123,10 @@ public class InferencePlanTests
                     Assert.Equal(path, gate.Path);
                     if (path == GatedConvPath.SparseInput) Assert.Equal(gate.MaskedMacs, work.Macs);
                     else Assert.True(work.Macs >= gate.MaskedMacs, $"{layer.Name}: dense-compacted {work.Macs} < masked {gate.MaskedMacs}");
-                    Assert.True(work.ActivationBytesRead > 0 && work.WeightBytesRead > 0 && work.OutputBytesWritten == layer.Geometry.OutputLength * 4L);
+                    bool pooled = path == GatedConvPath.SparseInput && plan.StepNames.Contains($"{layer.Name} gated+pool");
+                    long written = (pooled ? layer.Geometry.OutputLength / 8 : layer.Geometry.OutputLength) * 4L;
+                    Assert.True(work.ActivationBytesRead > 0 && work.WeightBytesRead > 0 && work.OutputBytesWritten == written,
+                        $"{layer.Name}: {work} (pooled: {pooled})");
                 }
                 Assert.InRange(plan.Counters.ExecutedMacRatio, 0.01, 1.0);
             }
@@ -127,6 +136,7 @@ public class InferencePlanTests
             foreach (var (layer, _) in gatedLayers) GatedConv3dCrossover.Set(layer.Geometry, GatedConv3dCrossover.Measure(layer.Geometry));
         }
         Numerics.AssertClose(results[GatedConvPath.SparseInput], results[GatedConvPath.DenseCompacted], 1e-10, "sparse vs dense-compacted");
+        Assert.Equal(architecture == "tiny-c3d" ? 2 : 0, plan.StepNames.Count(s => s.EndsWith("gated+pool", StringComparison.Ordinal)));
     }
 
     [Fact]

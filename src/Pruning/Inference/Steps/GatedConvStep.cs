@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NativeDance.Pruning.Dance;
 using NativeDance.Tensors.Conv;
+using NativeDance.Tensors.Ops;
 
 namespace NativeDance.Pruning.Inference.Steps;
 
@@ -15,6 +16,8 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// dense-compacted or the sparse-input kernel. Two passes over the input: statistics (fusing a pending ReLU) and
 /// masking (fusing the count of survivors). The masked input is written in place, or into a buffer of its own when
 /// the input is also read elsewhere (a residual block's shortcut, which then also gets the ReLU written back).
+/// A max pool that follows the conv can be fused in (<see cref="FusePool"/>): the sparse kernel then pools in its
+/// copy-out and never writes the conv's full output.
 /// </summary>
 internal sealed unsafe class GatedConvStep : PlanStep
 {
@@ -26,6 +29,8 @@ internal sealed unsafe class GatedConvStep : PlanStep
     private readonly PlanValue _input;
     private readonly PlanValue _masked;
     private readonly PlanValue _output;
+    private Pool3dGeometry? _pool;
+    private PlanValue? _pooled;
     private readonly bool _rectify;
     private readonly int _frames, _pixels, _channels;
     private readonly long[] _frameFan;
@@ -88,14 +93,28 @@ internal sealed unsafe class GatedConvStep : PlanStep
     public FoldedConv Weights => _weights;
     public PlanValue Input => _input;
     public PlanValue Masked => _masked;
-    public PlanValue Output => _output;
     public bool Rectify => _rectify;
     public bool SharesSums => !_statistics;
     public ReadOnlySpan<int> PixelFan => _pixelFan.AsSpan(0, _pixels);
     public ReadOnlySpan<long> FrameFan => _frameFan;
     public double DenseExecutedMacs => _denseExecutedMacs;
 
-    public override IEnumerable<PlanValue> Values => [_input, _masked, _output];
+    /// <summary>The max pool taken over by <see cref="FusePool"/>, and where it writes; null when none.</summary>
+    public Pool3dGeometry? Pool => _pool;
+    public PlanValue? Pooled => _pooled;
+
+    /// <summary>The conv's output: what a following pool would read.</summary>
+    public PlanValue Output => _output;
+
+    public override IEnumerable<PlanValue> Values => _pooled is null ? [_input, _masked, _output] : [_input, _masked, _output, _pooled];
+
+    /// <summary>Takes over the max pool <paramref name="pool"/> from the conv's output into <paramref name="pooled"/>, which must be the output's only reader.</summary>
+    public void FusePool(Pool3dGeometry pool, PlanValue pooled)
+    {
+        _pool = pool;
+        _pooled = pooled;
+        Name += "+pool";
+    }
 
     public override void Prepare() => _prepared = new GatedConv3dWeights(_g, _weights.Weight, _weights.Bias);
 
@@ -135,7 +154,9 @@ internal sealed unsafe class GatedConvStep : PlanStep
         if (state.CollectTimings) state.GateMaskSeconds[_gate] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long region = (long)keptFrames * keptChannels * _pixels;
         double density = region == 0 ? 0 : (double)keptFeatures / region;
-        var path = GatedConv3d.Forward(_g, state.Span(_masked), _prepared!, state.Span(_output), mask, out var work, density);
+        var path = _pool is { } pool
+            ? GatedConv3d.Forward(_g, state.Span(_masked), _prepared!, state.Span(_output), pool, state.Span(_pooled!), mask, out var work, density)
+            : GatedConv3d.Forward(_g, state.Span(_masked), _prepared!, state.Span(_output), mask, out work, density);
         state.LayerWork[_layer] = work;
         state.Gates[_gate] = new GateCounts(_frames, keptFrames, _channels, keptChannels, _pixels, keptFeatures,
             reach * _g.OutChannels, _denseExecutedMacs, path);

@@ -4,7 +4,7 @@ namespace NativeDance.Pruning.Inference.Steps;
 internal abstract class PlanStep(string name)
 {
     /// <summary>What the step does to which layer, e.g. <c>conv2 gated</c>: names the step's time in profiles.</summary>
-    public string Name { get; } = name;
+    public string Name { get; protected set; } = name;
 
     /// <summary>Index in the plan's layers of the conv this step runs, or -1 for a step that runs none.</summary>
     public virtual int ConvLayer => -1;
