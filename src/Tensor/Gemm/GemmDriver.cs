@@ -7,9 +7,10 @@ namespace NativeDance.Tensors.Gemm;
 /// The one GEMM driver behind <see cref="Gemm"/> and the conv forward. C is split into tasks of
 /// (row blocks x column panels) run on <see cref="ParallelFor"/>; a task loops over chunks, and within a chunk
 /// over its blocks and panels in the order the operands ask for (<see cref="IGemmOperands.PanelsInner"/>): one
-/// side stays in L1 while the other streams past it from L2, and the task's A rows stay in L2 across its panels. Column edges go through a stack tile; row edges need none (the kernel is
-/// instantiated per row count). The hot loops here and in the operands are compiled fully optimised on first call
-/// (AggressiveOptimization), so the first clip runs at full speed instead of waiting for tiered compilation.
+/// side stays in L1 while the other streams past it from L2, and the task's A rows stay in L2 across its panels.
+/// Column edges go through a stack tile; row edges need none (the kernel is instantiated per row count). The hot
+/// loops here and in the operands are compiled fully optimised on first call (AggressiveOptimization), so the first
+/// clip runs at full speed instead of waiting for tiered compilation.
 /// </summary>
 internal static unsafe class GemmDriver<TOps, TVec>
     where TOps : IVectorOps<TVec>

@@ -37,8 +37,9 @@ internal unsafe struct TileArgs
 /// <summary>
 /// The register-blocked GEMM microkernel, written once for every SIMD width: a TRows x (2 * Lanes) tile of C
 /// is accumulated in 2 * TRows registers over a list of K segments, then stored once with beta and bias
-/// applied. Each step loads two vectors of a packed B panel (prefetched a few steps ahead) and broadcasts one A value per row. A is read through
-/// row pointers with a stride, so a conv can hand it rows of its input in place (implicit GEMM, no im2col).
+/// applied. Each step loads two vectors of a packed B panel (prefetched a few steps ahead) and broadcasts one A
+/// value per row. A is read through row pointers with a stride, so a conv can hand it rows of its input in place
+/// (implicit GEMM, no im2col).
 /// </summary>
 internal static unsafe class MicroKernel<TOps, TVec>
     where TOps : IVectorOps<TVec>
@@ -53,6 +54,9 @@ internal static unsafe class MicroKernel<TOps, TVec>
     /// panel of all its taps outgrows L1) the hardware prefetcher alone leaves the FMAs waiting on it.
     /// </summary>
     private const int PrefetchSteps = 24;
+
+    /// <summary>Floats in a 64-byte cache line: a B row of the AVX-512 tile spans two.</summary>
+    private const int FloatsPerLine = 16;
 
     /// <summary>Runs the instantiation for <paramref name="rows"/> (1 to <see cref="IVectorOps{TVec}.MaxRows"/>).</summary>
     public static void Run(int rows, TileArgs* t)
@@ -115,7 +119,7 @@ internal static unsafe class MicroKernel<TOps, TVec>
                 if (Sse.IsSupported)
                 {
                     Sse.Prefetch0(b + PrefetchSteps * columns);
-                    Sse.Prefetch0(b + PrefetchSteps * columns + columns / 2);
+                    if (columns > FloatsPerLine) Sse.Prefetch0(b + PrefetchSteps * columns + FloatsPerLine);
                 }
                 TVec b0 = TOps.Load(b), b1 = TOps.Load(b + lanes);
                 TVec x = TOps.Broadcast(*a0);
