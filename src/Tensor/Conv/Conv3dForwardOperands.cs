@@ -86,6 +86,8 @@ internal unsafe struct Conv3dForwardOperands : IGemmOperands
 
     public readonly int MaxSegments => _segmentTaps;
 
+    public readonly bool PanelsInner => false;
+
     public readonly int MaxGroupBlocks => _maxGroupBlocks;
 
     public readonly (long A, long B) Footprint => ((long)_lineCount * _lineLength * _stride.W * _cs, (long)_segmentTaps * _segmentLength * _columns);

@@ -5,11 +5,12 @@ namespace NativeDance.Tensors.Gemm;
 
 /// <summary>
 /// The one GEMM driver behind <see cref="Gemm"/> and the conv forward. C is split into tasks of
-/// (row blocks x column panels) run on <see cref="ParallelFor"/>; a task loops chunk -> panel -> block, so the
-/// panel's B rows of one chunk stay in L1/L2 while the task's row blocks stream past them, and the task's A rows
-/// stay in L2 across its panels. Column edges go through a stack tile; row edges need none (the kernel is
-/// instantiated per row count). The hot loops here and in the operands are compiled fully optimised on first call
-/// (AggressiveOptimization), so the first clip runs at full speed instead of waiting for tiered compilation.
+/// (row blocks x column panels) run on <see cref="ParallelFor"/>; a task loops over chunks, and within a chunk
+/// over its blocks and panels in the order the operands ask for (<see cref="IGemmOperands.PanelsInner"/>): one
+/// side stays in L1 while the other streams past it from L2, and the task's A rows stay in L2 across its panels.
+/// Column edges go through a stack tile; row edges need none (the kernel is instantiated per row count). The hot
+/// loops here and in the operands are compiled fully optimised on first call (AggressiveOptimization), so the first
+/// clip runs at full speed instead of waiting for tiered compilation.
 /// </summary>
 internal static unsafe class GemmDriver<TOps, TVec>
     where TOps : IVectorOps<TVec>
@@ -108,32 +109,21 @@ internal static unsafe class GemmDriver<TOps, TVec>
                     operands->Prepare(first, end, chunk, (float*)scratch);
                     float beta = chunk == 0 ? Beta : 1f;
                     float* bias = chunk == 0 ? Bias : null;
-                    for (int p = panelFirst; p < panelEnd; p++)
+                    if (operands->PanelsInner)
                     {
-                        int column = p * TileColumns;
-                        int columns = Math.Min(TileColumns, operands->Columns - column);
-                        t.B = B.Panel(p);
                         for (int block = first; block < end; block++)
                         {
                             RowBlock rows = operands->Tile(first, block, chunk, (float*)scratch, &t);
-                            float* cTile = C + rows.FirstRow * Ldc + column;
-                            if (columns == TileColumns)
-                            {
-                                t.C = cTile;
-                                t.Ldc = Ldc;
-                                t.Beta = beta;
-                                t.Bias = bias == null ? null : bias + column;
-                                MicroKernel<TOps, TVec>.Run(rows.Rows, &t);
-                            }
-                            else
-                            {
-                                t.C = edgeTile;
-                                t.Ldc = TileColumns;
-                                t.Beta = 0f;
-                                t.Bias = null;
-                                MicroKernel<TOps, TVec>.Run(rows.Rows, &t);
-                                MergeEdge(edgeTile, rows.Rows, columns, cTile, Ldc, beta, bias == null ? null : bias + column);
-                            }
+                            for (int p = panelFirst; p < panelEnd; p++)
+                                RunTile(&t, rows, p, beta, bias, edgeTile);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = panelFirst; p < panelEnd; p++)
+                        {
+                            for (int block = first; block < end; block++)
+                                RunTile(&t, operands->Tile(first, block, chunk, (float*)scratch, &t), p, beta, bias, edgeTile);
                         }
                     }
                 }
@@ -143,6 +133,30 @@ internal static unsafe class GemmDriver<TOps, TVec>
                 NativeBufferPool.Return(scratch, scratchCapacity);
                 NativeBufferPool.Return(segmentBuffer, segmentCapacity);
             }
+        }
+
+        /// <summary>Runs the tile of <paramref name="rows"/> x panel <paramref name="panel"/>; t already points at the rows' A.</summary>
+        private readonly void RunTile(TileArgs* t, RowBlock rows, int panel, float beta, float* bias, float* edgeTile)
+        {
+            int column = panel * TileColumns;
+            int columns = Math.Min(TileColumns, Operands->Columns - column);
+            float* cTile = C + rows.FirstRow * Ldc + column;
+            t->B = B.Panel(panel);
+            if (columns == TileColumns)
+            {
+                t->C = cTile;
+                t->Ldc = Ldc;
+                t->Beta = beta;
+                t->Bias = bias == null ? null : bias + column;
+                MicroKernel<TOps, TVec>.Run(rows.Rows, t);
+                return;
+            }
+            t->C = edgeTile;
+            t->Ldc = TileColumns;
+            t->Beta = 0f;
+            t->Bias = null;
+            MicroKernel<TOps, TVec>.Run(rows.Rows, t);
+            MergeEdge(edgeTile, rows.Rows, columns, cTile, Ldc, beta, bias == null ? null : bias + column);
         }
 
         /// <summary>Adds a tile computed into scratch to the valid columns of C, with beta and bias.</summary>

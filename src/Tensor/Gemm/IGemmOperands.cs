@@ -25,6 +25,14 @@ internal unsafe interface IGemmOperands
     /// <summary>Most K segments one tile has in one chunk.</summary>
     int MaxSegments { get; }
 
+    /// <summary>
+    /// The order of a task's tiles within a chunk. True: each row block meets all the task's panels before the next
+    /// block, so its A rows stay in L1 while the panels stream from L2 (the plain GEMM: A packed contiguous). False:
+    /// each panel meets all the task's blocks, so the panel stays in cache while A streams (a conv: its A rows lie in
+    /// place in the input and are short, its panels long).
+    /// </summary>
+    bool PanelsInner { get; }
+
     /// <summary>Most blocks one task may cover, e.g. so that the A rows a task reads stay in L2.</summary>
     int MaxGroupBlocks { get; }
 

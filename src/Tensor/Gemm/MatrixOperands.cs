@@ -44,6 +44,8 @@ internal unsafe struct MatrixOperands : IGemmOperands
 
     public readonly int MaxSegments => 1;
 
+    public readonly bool PanelsInner => true;
+
     public readonly int MaxGroupBlocks => Math.Max(1, GroupRows / _tileRows);
 
     public readonly (long A, long B) Footprint => ((long)_m * _k, (long)_k * _n);

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NativeDance.Bench.Reporting;
+using NativeDance.Peers.Torch;
+using NativeDance.Tensors;
+using NativeDance.Tensors.Gemm;
+using NativeDance.Tensors.Threading;
+using TorchSharp;
+
+namespace NativeDance.Bench.Benchmarks;
+
+/// <summary>
+/// <c>gemm-race [--rounds R] [--threads 1,2] [--size N]</c>: our sgemm and libtorch's matmul on the same n x n x n
+/// problem, alternating call by call in one process (which side goes first alternates too), so both see the same
+/// machine state on a shared, noisy machine. Prints, per thread count, both sides' medians and minima and the ratio
+/// ours/libtorch of throughput (above 1: ours is faster). At one thread it also times each call by the calling
+/// thread's CPU time, which leaves out the time the thread waited for a core (both sides then run on that thread).
+/// </summary>
+internal static class GemmRace
+{
+    private const string Usage = "usage: gemm-race [--rounds R] [--threads 1,2] [--size N]";
+
+    public static int Run(ReadOnlySpan<string> args, string command)
+    {
+        int rounds = 25, size = GemmBenchmarks.Size;
+        int[] threadCounts = [1, 2];
+        for (int i = 0; i < args.Length; i += 2)
+        {
+            string? value = i + 1 < args.Length ? args[i + 1] : null;
+            bool valid = (args[i], value) switch
+            {
+                ("--rounds", { } v) => Positive(v, out rounds),
+                ("--size", { } v) => Positive(v, out size),
+                ("--threads", { } v) => PositiveList(v, out threadCounts),
+                _ => false,
+            };
+            if (!valid)
+            {
+                Console.Error.WriteLine($"gemm-race: invalid option '{args[i]}'{(value is null ? " (no value)" : $" with value '{value}'")}.\n{Usage}");
+                return 2;
+            }
+        }
+
+        LibTorch.EnsureLoaded();
+        var machine = MachineDescription.Current();
+        Console.WriteLine($"{machine.Cpu}, {machine.LogicalCores} logical cores; {machine.Os}; {machine.DotNet}; libtorch {machine.LibTorch} (TorchSharp-cpu)");
+        Console.WriteLine($"{machine.MeasuredUtc:yyyy-MM-dd HH:mm} UTC: {command}");
+        using var a = Tensor.RandomNormal(new Shape(size, size), seed: 1);
+        using var b = Tensor.RandomNormal(new Shape(size, size), seed: 2);
+        using var c = Tensor.Zeros(new Shape(size, size));
+        using var torchA = TorchConversions.ToTorch(a);
+        using var torchB = TorchConversions.ToTorch(b);
+        void Ours() => Gemm.Multiply(false, false, size, size, size, 1f, a.Span, size, b.Span, size, 0f, c.Span, size);
+        void Theirs()
+        {
+            using var product = torch.matmul(torchA, torchB);
+        }
+
+        double flop = 2.0 * size * size * size;
+        foreach (int threads in threadCounts)
+        {
+            ParallelFor.Threads = threads;
+            torch.set_num_threads(threads);
+            for (int w = 0; w < 3; w++)
+            {
+                Ours();
+                Theirs();
+            }
+            var ours = new Samples(rounds);
+            var theirs = new Samples(rounds);
+            for (int r = 0; r < rounds; r++)
+            {
+                if (r % 2 == 0)
+                {
+                    ours.Measure(r, Ours);
+                    theirs.Measure(r, Theirs);
+                }
+                else
+                {
+                    theirs.Measure(r, Theirs);
+                    ours.Measure(r, Ours);
+                }
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"sgemm {size}^3, {threads} thread(s), {rounds} rounds, wall time: ours median {Median(ours.Wall):F3} ms ({flop / Median(ours.Wall) / 1e6:F1} GFLOP/s), min {ours.Wall.Min():F3} ms; " +
+                $"libtorch median {Median(theirs.Wall):F3} ms ({flop / Median(theirs.Wall) / 1e6:F1} GFLOP/s), min {theirs.Wall.Min():F3} ms; " +
+                $"ours/libtorch throughput: median {Median(theirs.Wall) / Median(ours.Wall):F3}, min {theirs.Wall.Min() / ours.Wall.Min():F3}"));
+            if (threads == 1)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  thread CPU time: ours median {Median(ours.Cpu):F3} ms, min {ours.Cpu.Min():F3} ms; libtorch median {Median(theirs.Cpu):F3} ms, min {theirs.Cpu.Min():F3} ms; " +
+                    $"ours/libtorch throughput: median {Median(theirs.Cpu) / Median(ours.Cpu):F3}, min {theirs.Cpu.Min() / ours.Cpu.Min():F3}"));
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Wall and calling-thread CPU time of each round, in ms.</summary>
+    private sealed class Samples(int rounds)
+    {
+        public double[] Wall { get; } = new double[rounds];
+
+        public double[] Cpu { get; } = new double[rounds];
+
+        public void Measure(int round, Action action)
+        {
+            double cpu = ThreadCpuMs();
+            long start = Stopwatch.GetTimestamp();
+            action();
+            Wall[round] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            Cpu[round] = ThreadCpuMs() - cpu;
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    private const int ClockThreadCpuTime = 3; // Linux CLOCK_THREAD_CPUTIME_ID
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>CPU time of the calling thread in ms; NaN where the clock is not available (not Linux).</summary>
+    private static double ThreadCpuMs()
+    {
+        if (!OperatingSystem.IsLinux() || ClockGetTime(ClockThreadCpuTime, out var t) != 0) return double.NaN;
+        return t.Seconds * 1e3 + t.Nanoseconds * 1e-6;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static bool Positive(string text, out int value) =>
+        int.TryParse(text, CultureInfo.InvariantCulture, out value) && value > 0;
+
+    private static bool PositiveList(string text, out int[] values)
+    {
+        var parsed = text.Split(',').Select(t => Positive(t, out int n) ? n : 0).ToArray();
+        values = parsed;
+        return parsed.All(n => n > 0);
+    }
+}
