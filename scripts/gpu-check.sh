@@ -8,7 +8,9 @@
 #   3. the benchmark, timed with CUDA events: `dance gpu bench` (our conv kernels dense at N=1 and N=8 and masked at
 #      50% x 50% and 75% x 75% kept, R3D-18 and C3D at 16x112x112 dense and gated, NVML energy per clip), then
 #      scripts/gpu_bench_torch.py (PyTorch cuDNN fp32 without TF32 on the same problems, index_select + cuDNN for the
-#      masked ones, torchvision), which prints the table and writes <results>/gpu-check-<GPU name>.json.
+#      masked ones, torchvision), which prints the table and writes <results>/gpu-check-<GPU name>.json;
+#   4. `dance profile --device gpu` of an untrained C3D at 16x112x112 (steps timed with CUDA events, roofs measured by
+#      peak_probe.ptx), its Chrome trace written to <results>/profile-gpu-<GPU name>.json.
 # Every step runs even if an earlier one failed; the exit code is 1 if any failed.
 #
 # Prepare where the .NET SDK is, in this checkout:  ../shared/device/pack.sh tests/NativeDance.Tests src/Cli
@@ -65,6 +67,11 @@ if dotnet "$dance" gpu bench --out "$work/ours.json"; then
 else
     failed+=("our benchmark")
 fi
+
+step "dance profile --device gpu: untrained C3D at 16x112x112, dense"
+mkdir -p "$results"
+dotnet "$dance" profile --device gpu --model c3d --frames 16 --size 112 --clips 2 --trace "$results/profile-gpu-$gpu.json" \
+    || failed+=("GPU profile")
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

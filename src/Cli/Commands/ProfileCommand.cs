@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NativeDance.Cuda;
+using NativeDance.Cuda.Profiling;
 using NativeDance.Data;
 using NativeDance.Data.Loading;
 using NativeDance.Models.Modules;
@@ -39,38 +40,42 @@ internal static class ProfileCommand
         {
             var c = ConfigFile.Load(parse, parse.GetValue(run.Config));
             var request = new ProfileRequest(c.Get(checkpoint), c.Get(controllerPath), c.Get(budget), c.Get(clips), c.Get(device));
-            if (request.Device == "gpu") OpenGpu();
             var settings = new ProfileSettings { Repeats = c.Get(repeats), WarmupRuns = c.Get(warmup) };
             Run(run, c, request, settings, c.Get(trace), c.Get(flame));
         })));
         return command;
     }
 
-    /// <summary>The GPU profile needs the CUDA inference plan behind an <see cref="IProfiledPlan"/>; without a GPU this says why in one line.</summary>
-    private static void OpenGpu()
+    /// <summary>Device 0 for a GPU profile; without a usable GPU, one line saying why.</summary>
+    private static CudaDevice OpenGpu()
     {
         try
         {
-            using var gpu = CudaDevice.Open();
+            return CudaDevice.Open();
         }
         catch (CudaUnavailableException e)
         {
-            throw new InvalidOperationException(e.Message);
+            throw new InvalidOperationException($"--device gpu: {e.Message}");
         }
-        throw new InvalidOperationException("--device gpu: this build has no GPU inference plan to profile yet; use --device cpu.");
+    }
+
+    /// <summary>The plan factory and measured roofs of the profiled device.</summary>
+    private static (PlanFactory Compile, ProfileRoofs Roofs) Target(CudaDevice? gpu, Module model, ClipSpec shape)
+    {
+        Console.Error.WriteLine("measuring the machine's peaks...");
+        if (gpu is not null) return (CudaProfiledPlan.Factory(model, shape.Frames, shape.Height, shape.Width, gpu), GpuPeakProbe.Measure(gpu));
+        return (CpuProfiledPlan.Factory(model, shape.Frames, shape.Height, shape.Width), ProfileRoofs.Of(PeakProbe.Measure()));
     }
 
     private static void Run(RunOptions run, ConfigFile c, ProfileRequest request, ProfileSettings settings, string? tracePath, string? flamePath)
     {
+        using var gpu = request.Device == "gpu" ? OpenGpu() : null;
         using var context = new RunContext(run, c);
         var (model, spec, data) = Load(run, c, context, request);
         var loader = context.Loader(data, training: false, spec.Size);
         var (clips, labels) = ReadClips(loader, request.Clips);
         var shape = loader.ClipSpec;
-        Console.Error.WriteLine("measuring the machine's peaks...");
-        var peak = PeakProbe.Measure();
-        var roofs = ProfileRoofs.Of(peak);
-        var compile = CpuProfiledPlan.Factory(model, shape.Frames, shape.Height, shape.Width);
+        var (compile, roofs) = Target(gpu, model, shape);
         string gating = "dense only";
         AapController? controller = null;
         float scale = 1f;
@@ -90,11 +95,12 @@ internal static class ProfileCommand
         var profile = PlanProfiler.Profile(dense, gated, clips, settings);
         string clipText = $"{profile.Clips} clips {shape.Frames}x{shape.Height}x{shape.Width} of {data.Name} test";
         ProfileTable.Print(Console.Out, profile, roofs,
-            $"dance profile: {spec.Architecture} ({request.Checkpoint ?? "untrained"}), {clipText}, {profile.Repeats} repeats, cpu, {ParallelFor.Threads} thread{(ParallelFor.Threads == 1 ? "" : "s")}", gating);
+            $"dance profile: {spec.Architecture} ({request.Checkpoint ?? "untrained"}), {clipText}, {profile.Repeats} repeats, {request.Device}, {ParallelFor.Threads} thread{(ParallelFor.Threads == 1 ? "" : "s")}", gating);
         var metadata = new Dictionary<string, string>
         {
             ["model"] = spec.Architecture,
             ["clips"] = clipText,
+            ["device"] = gpu?.ToString() ?? "cpu",
             ["threads"] = ParallelFor.Threads.ToString(CultureInfo.InvariantCulture),
             ["gating"] = gating,
         };

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using NativeDance.Models.Modules;
 using NativeDance.Pruning.Dance;
 using NativeDance.Pruning.Inference;
+using NativeDance.Pruning.Inference.Steps;
 using NativeDance.Tensors;
 using NativeDance.Tensors.Conv;
 
@@ -28,6 +29,8 @@ public sealed class CudaInferencePlan : IDisposable
     private readonly byte[] _results;
     private readonly ConvWorkCounters[] _layerWork;
     private readonly GateCounts[] _gates;
+    private readonly double[] _gateMaskSeconds;
+    private readonly PlanTimeline _timeline;
     private bool _disposed;
 
     private CudaInferencePlan(IKernelDevice device, PlanBuilder builder, PlanValue logits, AapController? controller, float scale)
@@ -38,18 +41,22 @@ public sealed class CudaInferencePlan : IDisposable
         IsGated = controller is not null;
         Layers = [.. builder.Layers];
         StepNames = [.. builder.Steps.Select(s => s.Name)];
+        StepLayers = [.. builder.Steps.Select(s => s.ConvLayer)];
+        ControllerStepIndex = builder.Steps.FindIndex(s => s is ControllerStep);
         long arena = builder.LayOut();
         ArenaBytes = arena * sizeof(float);
         var lowering = new GpuPlanLowering(device, builder, logits, arena, controller, scale);
         _launches = [.. lowering.Launches];
         _gated = [.. lowering.Gated];
         _readback = lowering.Readback;
+        _timeline = lowering.Timeline;
         _readbackAddress = lowering.ReadbackAddress;
         _clip = lowering.Clip;
         _results = new byte[_readback.Bytes];
         _layerWork = [.. lowering.DenseWork];
         _gates = new GateCounts[controller?.Gates ?? 0];
-        Counters = new PlanCounters(_layerWork, _gates, new double[_gates.Length], [.. Layers], builder.Steps.Count,
+        _gateMaskSeconds = new double[_gates.Length];
+        Counters = new PlanCounters(_layerWork, _gates, _gateMaskSeconds, [.. Layers], builder.Steps.Count,
             Layers.Sum(l => l.DenseExecutedMacs), builder.Controller?.Macs ?? 0);
         // One run now: the modules are compiled and the staging buffer sized, so the first clip costs what later ones do.
         Run(new float[ClipLength], new float[Classes]);
@@ -73,14 +80,27 @@ public sealed class CudaInferencePlan : IDisposable
     /// <summary>The passes in execution order, as the CPU plan names them.</summary>
     public IReadOnlyList<string> StepNames { get; }
 
+    /// <summary>Per step, the index in <see cref="Layers"/> of the conv it runs, or -1.</summary>
+    public IReadOnlyList<int> StepLayers { get; }
+
+    /// <summary>Index of the controller's step in <see cref="StepNames"/>, or -1 for a dense plan.</summary>
+    public int ControllerStepIndex { get; }
+
+    /// <summary>
+    /// Whether runs time their steps: a CUDA event before every step, one after the last and one between each gate's
+    /// masks and its conv, read after the run's one synchronisation, into <see cref="PlanCounters.StepSeconds"/> and
+    /// <see cref="PlanCounters.GateMaskSeconds"/>. Off by default: untimed runs record no events. A ReLU the GPU runs in
+    /// its conv's epilogue is timed with the conv (its own step shows about zero).
+    /// </summary>
+    public bool CollectTimings { get; set; }
+
     /// <summary>Size of the activation arena in device memory.</summary>
     public long ArenaBytes { get; }
 
     /// <summary>
     /// What the last run did, overwritten by every run: per layer the work (a gated conv's MACs as its masked kernel
-    /// counted them, tiles of zeros skipped; dense convs analytically), what every gate kept. The GPU plan does not time
-    /// its steps: <see cref="PlanCounters.StepSeconds"/> and <see cref="PlanCounters.GateMaskSeconds"/> stay zero
-    /// (time a run with CUDA events instead).
+    /// counted them, tiles of zeros skipped; dense convs analytically), what every gate kept and, with
+    /// <see cref="CollectTimings"/>, the GPU seconds of every step and every gate's masks.
     /// </summary>
     public PlanCounters Counters { get; }
 
@@ -132,8 +152,10 @@ public sealed class CudaInferencePlan : IDisposable
             throw new ArgumentException($"The logits span has {logits.Length} values; the model has {Classes} classes.", nameof(logits));
         _device.Write(_clip, MemoryMarshal.AsBytes(clip));
         _device.Clear(_readbackAddress, _results.Length);
-        foreach (var launch in _launches) launch.Issue(_device);
+        if (CollectTimings) _timeline.Issue(_device, _launches);
+        else foreach (var launch in _launches) launch.Issue(_device);
         _device.Read(_readbackAddress, _results);
+        if (CollectTimings) _timeline.Read(_device, Counters.StepSecondsBuffer, _gateMaskSeconds);
         _readback.Logits(_results).CopyTo(logits);
         foreach (var layer in _gated)
         {

@@ -28,6 +28,7 @@ internal sealed class GpuPlanLowering
     private readonly ulong _multipliers;
     private readonly AapController? _controller;
     private readonly float _scale;
+    private readonly List<GateMark> _gateMarks = [];
     private ulong _controllerPartials;
 
     public GpuPlanLowering(IKernelDevice device, PlanBuilder builder, PlanValue logits, long arenaFloats, AapController? controller, float scale)
@@ -57,14 +58,19 @@ internal sealed class GpuPlanLowering
             _multipliers = device.Allocate(3L * controller!.Gates * sizeof(float));
         }
         var steps = builder.Steps;
+        var stepLaunches = new List<int>(steps.Count);
         for (int i = 0; i < steps.Count; i++)
         {
+            stepLaunches.Add(Launches.Count);
             // A ReLU right after the conv that wrote its value goes into that conv's epilogue (the CPU engine's conv has
-            // none, so the CPU plan keeps it as a pass).
+            // none, so the CPU plan keeps it as a pass, which here has no launch of its own).
             bool fuseRelu = i + 1 < steps.Count && steps[i + 1] is ReluStep relu && ReferenceEquals(relu.Value, ConvOutput(steps[i]));
-            Lower(steps[i], fuseRelu);
-            if (fuseRelu) i++;
+            Lower(steps[i], i, fuseRelu);
+            if (!fuseRelu) continue;
+            stepLaunches.Add(Launches.Count);
+            i++;
         }
+        Timeline = new PlanTimeline(stepLaunches, Launches.Count, _gateMarks);
         for (int i = 0; i < builder.Layers.Count; i++)
             DenseWork.Add(builder.Layers[i].Gate < 0 ? GatedConvCost.DenseCompacted(builder.Layers[i].Geometry, null) : default);
     }
@@ -80,6 +86,9 @@ internal sealed class GpuPlanLowering
 
     public PlanReadback Readback { get; }
 
+    /// <summary>Where a timed run records its markers.</summary>
+    public PlanTimeline Timeline { get; }
+
     public ulong ReadbackAddress { get; }
 
     /// <summary>Where the clip is copied, [T, H, W, 3].</summary>
@@ -92,7 +101,7 @@ internal sealed class GpuPlanLowering
         _ => null,
     };
 
-    private void Lower(PlanStep step, bool relu)
+    private void Lower(PlanStep step, int index, bool relu)
     {
         switch (step)
         {
@@ -100,7 +109,7 @@ internal sealed class GpuPlanLowering
                 Conv(Plan(s.Geometry, masked: false), s.Weights, s.Input, s.Output, s.Rectify || relu, mask: null, counter: 0);
                 break;
             case GatedConvStep s:
-                Gate(s, relu);
+                Gate(s, index, relu);
                 break;
             case ControllerStep s:
                 Controller(s);
@@ -142,7 +151,7 @@ internal sealed class GpuPlanLowering
     }
 
     /// <summary>Statistics (unless the controller's sums serve), thresholds, masking, then the masked conv counting its MACs.</summary>
-    private void Gate(GatedConvStep step, bool relu)
+    private void Gate(GatedConvStep step, int index, bool relu)
     {
         var g = step.Geometry;
         var clip = Extent(g);
@@ -158,6 +167,7 @@ internal sealed class GpuPlanLowering
         // GateDecision: KeptFrames at byte 0, KeptChannels at byte 4.
         var mask = new Conv3dDeviceMask(_keptFrames, decision, _keptChannels, decision + sizeof(uint));
         ulong counter = ReadbackAddress + (ulong)Readback.CounterOffset(step.ConvLayer);
+        _gateMarks.Add(new GateMark(step.Gate, index, Launches.Count));
         Conv(Plan(g, masked: true), step.Weights, step.Masked, step.Output, relu, mask, counter);
         // The CPU's sparse kernel pools in its copy-out; here the pool stays a pass of its own over the conv's output.
         if (step.Pool is { } pool) Add(PoolingKernels.MaxPool3d(pool, Address(step.Output), Address(step.Pooled!)));

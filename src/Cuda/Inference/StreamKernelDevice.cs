@@ -17,6 +17,7 @@ internal sealed unsafe class StreamKernelDevice : IKernelDevice
     private readonly CudaStream _stream;
     private readonly List<DeviceBuffer<byte>> _buffers = [];
     private readonly Dictionary<(string Module, string Entry), CudaFunction> _functions = [];
+    private readonly List<CudaEvent> _events = [];
     private PinnedHostBuffer<byte>? _staging;
 
     /// <param name="device">The GPU.</param>
@@ -75,8 +76,19 @@ internal sealed unsafe class StreamKernelDevice : IKernelDevice
         staging.Span[..destination.Length].CopyTo(destination);
     }
 
+    public void RecordEvent(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        while (_events.Count <= index) _events.Add(_device.CreateEvent());
+        _events[index].Record(_stream);
+    }
+
+    public double ElapsedSeconds(int from, int to) => _events[to].ElapsedMillisecondsSince(_events[from]) * 1e-3;
+
     public void Dispose()
     {
+        foreach (var e in _events) e.Dispose();
+        _events.Clear();
         _stream.Dispose();
         foreach (var buffer in _buffers) buffer.Dispose();
         _buffers.Clear();

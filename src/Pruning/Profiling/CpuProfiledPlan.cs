@@ -1,18 +1,19 @@
 using NativeDance.Models.Modules;
 using NativeDance.Pruning.Inference;
-using NativeDance.Tensors.Conv;
 
 namespace NativeDance.Pruning.Profiling;
 
 /// <summary>An <see cref="InferencePlan"/> with <see cref="InferencePlan.CollectTimings"/> on: steps timed by the CPU clock.</summary>
-public sealed class CpuProfiledPlan : IProfiledPlan
+public sealed class CpuProfiledPlan : CountedProfiledPlan
 {
     private readonly InferencePlan _plan;
 
     /// <summary>Profiles <paramref name="plan"/> (and owns it: disposing this disposes the plan).</summary>
     public CpuProfiledPlan(InferencePlan plan)
+        : base("cpu", (plan ?? throw new ArgumentNullException(nameof(plan))).Counters,
+            new PlanOutline(plan.IsGated, plan.ClipLength, plan.Classes, plan.Layers, plan.StepNames, plan.StepLayers, plan.ControllerStepIndex))
     {
-        _plan = plan ?? throw new ArgumentNullException(nameof(plan));
+        _plan = plan;
         _plan.CollectTimings = true;
     }
 
@@ -21,50 +22,8 @@ public sealed class CpuProfiledPlan : IProfiledPlan
         (controller, scale) => new CpuProfiledPlan(InferencePlan.Compile(model, frames, height, width, controller, scale));
 
     /// <inheritdoc/>
-    public string Device => "cpu";
-
-    /// <inheritdoc/>
-    public bool IsGated => _plan.IsGated;
-
-    /// <inheritdoc/>
-    public int ClipLength => _plan.ClipLength;
-
-    /// <inheritdoc/>
-    public int Classes => _plan.Classes;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<PlanLayer> Layers => _plan.Layers;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<string> StepNames => _plan.StepNames;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<int> StepLayers => _plan.StepLayers;
-
-    /// <inheritdoc/>
-    public int ControllerStep => _plan.ControllerStepIndex;
-
-    /// <inheritdoc/>
-    public long ControllerMacs => _plan.Counters.ControllerMacs;
-
-    /// <inheritdoc/>
-    public ReadOnlySpan<double> StepSeconds => _plan.Counters.StepSeconds;
-
-    /// <inheritdoc/>
-    public ReadOnlySpan<double> GateMaskSeconds => _plan.Counters.GateMaskSeconds;
-
-    /// <inheritdoc/>
-    public ReadOnlySpan<ConvWorkCounters> LayerWork => _plan.Counters.LayerWork;
-
-    /// <inheritdoc/>
-    public ReadOnlySpan<GateCounts> Gates => _plan.Counters.Gates;
-
-    /// <inheritdoc/>
-    public double MaskedMacRatio => _plan.Counters.MaskedMacRatio;
-
-    /// <inheritdoc/>
-    public void Run(ReadOnlySpan<float> clip, Span<float> logits) => _plan.Run(clip, logits);
+    public override void Run(ReadOnlySpan<float> clip, Span<float> logits) => _plan.Run(clip, logits);
 
     /// <summary>Disposes the plan.</summary>
-    public void Dispose() => _plan.Dispose();
+    public override void Dispose() => _plan.Dispose();
 }

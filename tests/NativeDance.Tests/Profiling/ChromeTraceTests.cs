@@ -3,12 +3,19 @@ using NativeDance.Pruning.Profiling;
 
 namespace NativeDance.Tests.Profiling;
 
-/// <summary>The trace must be what Perfetto's JSON importer takes: complete events with pid/tid/ts/dur, named processes and threads, no overlap on a thread.</summary>
-public class ChromeTraceTests(ProfileFixture fixture) : IClassFixture<ProfileFixture>
+/// <summary>The CPU plans' trace and folded stacks (<see cref="ChromeTraceChecks"/>).</summary>
+public sealed class ChromeTraceTests(ProfileFixture fixture) : ChromeTraceChecks(fixture.Profile), IClassFixture<ProfileFixture>;
+
+/// <summary>
+/// The trace must be what Perfetto's JSON importer takes: complete events with pid/tid/ts/dur, named processes and
+/// threads, no overlap on a thread; its slices and the folded stacks add up to the measured steps. Every profiled plan
+/// (CPU, GPU) runs these checks through a derived class.
+/// </summary>
+public abstract class ChromeTraceChecks(ModelProfile profile)
 {
     private const double Tolerance = 1e-6;
 
-    private readonly ModelProfile _profile = fixture.Profile;
+    private readonly ModelProfile _profile = profile;
 
     private JsonDocument Trace()
     {

@@ -5,19 +5,27 @@ using NativeDance.Tests.Inference;
 
 namespace NativeDance.Tests.Profiling;
 
-/// <summary>A small tiny-c3d profile, dense and gated, shared by the profiling tests (profiling it once keeps them fast).</summary>
-public sealed class ProfileFixture
+/// <summary>
+/// A small tiny-c3d profile, dense and gated, shared by the profiling tests (profiling it once keeps them fast): of CPU
+/// plans, or of the plans another factory compiles for the same model (the GPU plan on the PTX interpreter).
+/// </summary>
+public class ProfileFixture
 {
     public const int ClipCount = 3;
     public const int Repeats = 2;
 
     public ProfileFixture()
+        : this(model => CpuProfiledPlan.Factory(model, PlanModels.Frames, PlanModels.Size, PlanModels.Size))
+    {
+    }
+
+    protected ProfileFixture(Func<Module, PlanFactory> factory)
     {
         Model = PlanModels.Create("tiny-c3d");
         using var clips = PlanModels.Clips(ClipCount, PlanModels.Frames, seed: 21);
         Clips = clips.Span.ToArray();
         Controller = PlanModels.Controller(Model, clips);
-        Compile = CpuProfiledPlan.Factory(Model, PlanModels.Frames, PlanModels.Size, PlanModels.Size);
+        Compile = factory(Model);
         using var dense = Compile(null, 1f);
         using var gated = Compile(Controller, Scale);
         Profile = PlanProfiler.Profile(dense, gated, Clips, new ProfileSettings { Repeats = Repeats, WarmupRuns = 1 });

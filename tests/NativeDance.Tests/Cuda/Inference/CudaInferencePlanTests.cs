@@ -146,6 +146,10 @@ public class CudaInferencePlanTests
             inner.Read(address, destination);
         }
 
+        public void RecordEvent(int index) => inner.RecordEvent(index);
+
+        public double ElapsedSeconds(int from, int to) => inner.ElapsedSeconds(from, to);
+
         public void Dispose() => inner.Dispose();
     }
 }
