@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 
 namespace NativeDance.Tensors.Threading;
 
@@ -7,9 +8,9 @@ namespace NativeDance.Tensors.Threading;
 /// pointer and a pointer to the caller's body struct (valid because the caller waits for the loop to
 /// finish), and iterations are claimed in small chunks with an atomic counter, so uneven tiles balance
 /// while short iterations (a stem conv's output row takes half a microsecond) do not pay a contended atomic
-/// each. A worker that has not joined by the time the caller runs out of iterations is withdrawn, so a loop never
-/// waits for a thread to wake up. Nothing is allocated per loop. Loops started from inside a loop, or while another thread's loop is
-/// running, run inline on the calling thread.
+/// each. A worker that has not joined by the time the caller runs out of iterations is withdrawn, so a loop
+/// never waits for a thread to wake up (or to be scheduled again). Nothing is allocated per loop. Loops
+/// started from inside a loop, or while another thread's loop is running, run inline on the calling thread.
 /// </summary>
 /// <example><code>var body = new ScaleRows { Data = p, Width = w };
 /// ParallelFor.Run(rows, ref body);</code></example>
@@ -138,10 +139,10 @@ public static unsafe class ParallelFor
     /// The claim counter, alone on its cache lines: every claim writes it, and sharing a line with the loop's
     /// read-mostly fields would make each thread miss on those after every other thread's claim.
     /// </summary>
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 256)]
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
     private struct Counter
     {
-        [System.Runtime.InteropServices.FieldOffset(128)] public int Value;
+        [FieldOffset(128)] public int Value;
     }
 
     private static void EnsureWorkers(int count)
