@@ -8,9 +8,8 @@ namespace NativeDance.Tensors.Threading;
 /// pointer and a pointer to the caller's body struct (valid because the caller waits for the loop to
 /// finish), and iterations are claimed in small chunks with an atomic counter, so uneven tiles balance
 /// while short iterations (a stem conv's output row takes half a microsecond) do not pay a contended atomic
-/// each. A worker that has not joined by the time the caller runs out of iterations is withdrawn, so a loop
-/// never waits for a thread to wake up (or to be scheduled again). Nothing is allocated per loop. Loops
-/// started from inside a loop, or while another thread's loop is running, run inline on the calling thread.
+/// each. Nothing is allocated per loop. Loops started from inside a loop, or while another thread's loop is
+/// running, run inline on the calling thread.
 /// </summary>
 /// <example><code>var body = new ScaleRows { Data = p, Width = w };
 /// ParallelFor.Run(rows, ref body);</code></example>
@@ -75,10 +74,6 @@ public static unsafe class ParallelFor
                 {
                     _insideLoop = false;
                 }
-                // A worker that has not joined yet (blocked, or descheduled by another process) has nothing left to do:
-                // withdraw its call instead of waiting for it to wake up only to find the loop finished.
-                for (int i = 0; i < threads - 1; i++)
-                    if (Workers[i].Withdraw()) Interlocked.Decrement(ref _busyWorkers);
                 var spin = new SpinWait();
                 while (Volatile.Read(ref _busyWorkers) != 0) spin.SpinOnce(sleep1Threshold: -1);
                 _invoke = null;
@@ -163,7 +158,7 @@ public static unsafe class ParallelFor
         private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;
 
         private readonly SemaphoreSlim _signal = new(0);
-        // 1 while a loop waits for this worker to claim it; cleared by the worker claiming it or the caller withdrawing it.
+        // 1 while a loop waits for this worker to claim it.
         private int _pending;
         // 1 while the worker is (about to be) blocked on the semaphore; whoever clears it owes one Release.
         private int _sleeping;
@@ -180,9 +175,6 @@ public static unsafe class ParallelFor
             if (Interlocked.Exchange(ref _sleeping, 0) == 1) _signal.Release();
         }
 
-        /// <summary>Takes back the loop this worker has not claimed yet; true when it had not, so it will not run it.</summary>
-        public bool Withdraw() => Interlocked.Exchange(ref _pending, 0) == 1;
-
         private void Loop()
         {
             _insideLoop = true;
@@ -194,7 +186,7 @@ public static unsafe class ParallelFor
             }
         }
 
-        /// <summary>Spins, then blocks, until a loop is pending; false on a stale wake-up (a Release owed for a loop already claimed while spinning, or withdrawn).</summary>
+        /// <summary>Spins, then blocks, until a loop is pending; false on a stale wake-up (a Release owed for a loop already claimed while spinning).</summary>
         private bool WaitForLoop()
         {
             long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;

@@ -68,8 +68,8 @@ public class ParallelForTests
     }
 
     /// <summary>
-    /// Loops of every size back to back, some after a pause long enough for the workers to block: workers that join
-    /// late are withdrawn, and their stale wake-ups must neither run an iteration twice nor lose one.
+    /// Loops of every size back to back (chunks of one iteration and of several, with a short last chunk), some after
+    /// a pause long enough for the workers to block: no iteration may run twice or be lost.
     /// </summary>
     [Theory]
     [InlineData(2)]
