@@ -30,7 +30,9 @@ public class FewChannelConv3dTests
         var w = Random(g.WeightLength, random);
         var b = Random(g.OutChannels, random);
         var y = new GuardedBuffer(g.OutputLength);
+        // Stale data in the scratch buffer: the kernel must zero every border and its slack itself.
         var padded = new float[FewChannelConv3d.PaddedLength(g)];
+        Array.Fill(padded, float.NaN);
         FewChannelConv3d.Forward(g, x, w, b, y.Span, padded);
         y.AssertGuardIntact(g.ToString());
         var expected = Conv3dReference.Forward(g, Array.ConvertAll(x, v => (double)v), Array.ConvertAll(w, v => (double)v), Array.ConvertAll(b, v => (double)v));

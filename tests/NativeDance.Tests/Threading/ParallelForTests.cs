@@ -60,6 +60,46 @@ public class ParallelForTests
         }
     }
 
+    private unsafe struct CountVisits : IParallelBody
+    {
+        public int* Visits;
+
+        public void Invoke(int index) => Interlocked.Increment(ref Visits[index]);
+    }
+
+    /// <summary>
+    /// Loops of every size back to back (chunks of one iteration and of several, with a short last chunk), some after
+    /// a pause long enough for the workers to block: no iteration may run twice or be lost.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public unsafe void LoopsAfterWorkersBlockedRunEveryIterationOnce(int threads)
+    {
+        int saved = ParallelFor.Threads;
+        ParallelFor.Threads = threads;
+        try
+        {
+            var visits = new int[300];
+            fixed (int* p = visits)
+            {
+                for (int loop = 0; loop < 60; loop++)
+                {
+                    int count = 1 + loop * 37 % 299;
+                    Array.Clear(visits);
+                    var body = new CountVisits { Visits = p };
+                    ParallelFor.Run(count, ref body);
+                    for (int i = 0; i < visits.Length; i++) Assert.Equal(i < count ? 1 : 0, visits[i]);
+                    if (loop % 7 == 0) Thread.Sleep(2);
+                }
+            }
+        }
+        finally
+        {
+            ParallelFor.Threads = saved;
+        }
+    }
+
     [Fact]
     public void AnExceptionInAnyIterationReachesTheCaller()
     {
