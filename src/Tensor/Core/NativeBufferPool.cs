@@ -4,8 +4,10 @@ namespace NativeDance.Tensors;
 
 /// <summary>
 /// A process-wide pool of 64-byte aligned native float buffers, bucketed by power-of-two capacity.
-/// Renting and returning never allocate on the managed heap once a bucket's stack has grown, which
-/// is what lets kernels take scratch space on every call without GC pressure.
+/// Renting and returning never allocate on the managed heap: each bucket's idle buffers form a linked list through
+/// their own first bytes (every buffer holds at least 16 floats), so however many buffers concurrent callers
+/// return, no managed collection grows. That is what lets kernels take scratch space on every call without GC
+/// pressure, and keeps a plan's "no allocation per clip" true while other threads use the pool.
 /// </summary>
 public static unsafe class NativeBufferPool
 {
@@ -14,7 +16,9 @@ public static unsafe class NativeBufferPool
 
     private const int MinBucketLog2 = 4;
     private const int BucketCount = 32;
-    private static readonly Stack<nint>[] Buckets = CreateBuckets();
+    // Per bucket: the first idle buffer (0 when none); an idle buffer's first nint points to the next.
+    private static readonly nint[] Idle = new nint[BucketCount];
+    private static readonly Lock[] BucketLocks = CreateLocks();
     private static long _retainedBytes;
 
     /// <summary>Upper bound on the bytes kept for reuse; returns beyond it are freed at once.</summary>
@@ -33,16 +37,13 @@ public static unsafe class NativeBufferPool
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         int bucket = BucketOf(length);
         int capacity = 1 << (bucket + MinBucketLog2);
-        nint ptr = 0;
-        var stack = Buckets[bucket];
-        lock (stack)
+        nint ptr;
+        lock (BucketLocks[bucket])
         {
-            if (stack.Count > 0)
-            {
-                ptr = stack.Pop();
-                Interlocked.Add(ref _retainedBytes, -(long)capacity * sizeof(float));
-            }
+            ptr = Idle[bucket];
+            if (ptr != 0) Idle[bucket] = *(nint*)ptr;
         }
+        if (ptr != 0) Interlocked.Add(ref _retainedBytes, -(long)capacity * sizeof(float));
         if (ptr == 0)
             ptr = (nint)NativeMemory.AlignedAlloc((nuint)capacity * sizeof(float), Alignment);
         if (clear)
@@ -61,20 +62,25 @@ public static unsafe class NativeBufferPool
             NativeMemory.AlignedFree((void*)pointer);
             return;
         }
-        var stack = Buckets[BucketOf(capacity)];
-        lock (stack) stack.Push(pointer);
+        int bucket = BucketOf(capacity);
+        lock (BucketLocks[bucket])
+        {
+            *(nint*)pointer = Idle[bucket];
+            Idle[bucket] = pointer;
+        }
     }
 
     /// <summary>Frees every idle buffer.</summary>
     public static void Trim()
     {
-        foreach (var stack in Buckets)
+        for (int bucket = 0; bucket < BucketCount; bucket++)
         {
-            lock (stack)
+            lock (BucketLocks[bucket])
             {
-                while (stack.Count > 0)
+                while (Idle[bucket] is var ptr and not 0)
                 {
-                    NativeMemory.AlignedFree((void*)stack.Pop());
+                    Idle[bucket] = *(nint*)ptr;
+                    NativeMemory.AlignedFree((void*)ptr);
                 }
             }
         }
@@ -90,10 +96,10 @@ public static unsafe class NativeBufferPool
         return bucket;
     }
 
-    private static Stack<nint>[] CreateBuckets()
+    private static Lock[] CreateLocks()
     {
-        var buckets = new Stack<nint>[BucketCount];
-        for (int i = 0; i < buckets.Length; i++) buckets[i] = new Stack<nint>();
-        return buckets;
+        var locks = new Lock[BucketCount];
+        for (int i = 0; i < locks.Length; i++) locks[i] = new Lock();
+        return locks;
     }
 }
