@@ -1,5 +1,6 @@
 using NativeDance.Tensors.Conv;
 using NativeDance.Tensors.Ops;
+using NativeDance.Tests.Testing;
 
 namespace NativeDance.Tests.Ops;
 
@@ -37,8 +38,6 @@ public class OpsAllocationTests
         }
 
         RunAll();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RunAll();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyState.AssertAllocatesNothing(RunAll);
     }
 }

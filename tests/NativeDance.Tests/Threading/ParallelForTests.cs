@@ -1,4 +1,5 @@
 using NativeDance.Tensors.Threading;
+using NativeDance.Tests.Testing;
 
 namespace NativeDance.Tests.Threading;
 
@@ -130,9 +131,10 @@ public class ParallelForTests
         {
             var body = new SquareInto { Output = p };
             ParallelFor.Run(64, ref body);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++) ParallelFor.Run(64, ref body);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            SteadyState.AssertAllocatesNothing(() =>
+            {
+                for (int i = 0; i < 10; i++) ParallelFor.Run(64, ref body);
+            });
         }
     }
 
