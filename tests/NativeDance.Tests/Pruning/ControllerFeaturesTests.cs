@@ -9,7 +9,10 @@ public class ControllerFeaturesTests
     [Theory]
     [InlineData(5, 3, 4, 7)]
     [InlineData(8, 4, 4, 16)]
+    [InlineData(4, 3, 5, 16)]  // the in-register path with an odd pixel count
+    [InlineData(3, 3, 3, 32)]
     [InlineData(3, 2, 5, 33)]
+    [InlineData(2, 2, 3, 64)]
     public void FeaturesMatchAPlainDoublePrecisionReference(int frames, int height, int width, int channels)
     {
         using var raw = Tensor.RandomNormal(new Shape(2, frames, height, width, channels), seed: 9);
