@@ -16,6 +16,9 @@ public class FewChannelConv3dTests
         { 2, 48, 3, 3, 2, 1, 0 },
         { 4, 16, 3, 3, 1, 3, 2 },
         { 3, 24, 2, 5, 2, 2, 1 },
+        { 3, 64, 3, 7, 1, 2, 1 },  // the R3D-18 stem's shape: four vectors per block
+        { 3, 64, 3, 3, 1, 1, 1 },  // C3D's conv1
+        { 2, 96, 1, 3, 1, 2, 0 },  // six vectors: blocks of two
     };
 
     [Theory]

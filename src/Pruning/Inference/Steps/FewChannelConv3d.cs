@@ -8,9 +8,11 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// <summary>
 /// A direct conv for inputs with very few channels (the RGB stem), where the implicit GEMM is weak: its reduction is
 /// made of Cin-long pieces (3 floats) and Cout (16-64) fills a fraction of its tile. Here each output row (to, ho) runs
-/// blocks of up to <see cref="Pixels"/> output pixels by one vector of output channels: per (tap, input channel) one
-/// weight vector is loaded and multiplied into the block's accumulators with the pixels' broadcast inputs (embedded in
-/// the multiply-adds); with dilation 1 along W a tap row's kW x Cin inputs and weights are one run, one loop. The input is first
+/// blocks of P output pixels by V vectors of output channels, P x V = 16 accumulators (8 with 256-bit vectors): per
+/// (tap, input channel) V weight vectors are loaded and P inputs broadcast, and every pair meets in one multiply-add,
+/// so the loads per multiply-add are (P + V) / 16: 17/16 for one vector (Cout 16), 10/16 for two, 8/16 for four (Cout
+/// 64, the C3D and R3D stems). Loads, not multiply-adds, bound this kernel, so the widest V that divides Cout wins.
+/// With dilation 1 along W a tap row's kW x Cin inputs and weights are one run, one loop. The input is first
 /// copied into a zero-padded buffer so no tap needs a bounds check; the buffer has slack at its end because the last
 /// block of a row computes (and discards) pixels past the row. A following ReLU can be fused into the store.
 /// </summary>
@@ -18,6 +20,9 @@ internal static unsafe class FewChannelConv3d
 {
     /// <summary>Most output pixels per block: one accumulator each (16 with AVX-512's 32 registers, 8 with 16).</summary>
     public const int Pixels = 16;
+
+    /// <summary>Weights up to this size stay in a 48 KiB L1 data cache next to the input rows a block reads.</summary>
+    private const int L1WeightBytes = 32 << 10;
 
     /// <summary>The most input channels this kernel is meant for.</summary>
     public const int MaxInChannels = 4;
@@ -50,8 +55,12 @@ internal static unsafe class FewChannelConv3d
         {
             var frames = new PaddedFrames(g, source, x);
             ParallelFor.Run(g.Input.T + 2 * g.Padding.T, ref frames);
-            if (Lanes(g.OutChannels) == 16) Run<Lanes512, Vector512<float>>(g, x, w, b, y, rectify);
-            else Run<Lanes256, Vector256<float>>(g, x, w, b, y, rectify);
+            int lanes = Lanes(g.OutChannels), vectors = g.OutChannels / lanes;
+            // Four vectors per block load four weight vectors per multiply-add step: when the weights do not fit the L1
+            // cache, those loads come from L2 and two vectors per block (twice the pixels per weight load) run faster.
+            if (vectors % 4 == 0 && (long)g.WeightLength * sizeof(float) > L1WeightBytes) vectors = 2;
+            if (lanes == 16) Run<Lanes512, Vector512<float>>(g, x, w, b, y, rectify, vectors);
+            else Run<Lanes256, Vector256<float>>(g, x, w, b, y, rectify, vectors);
         }
     }
 
@@ -59,10 +68,19 @@ internal static unsafe class FewChannelConv3d
     private static int Lanes(int outChannels) =>
         Vector512.IsHardwareAccelerated && outChannels % 16 == 0 ? 16 : Vector256.IsHardwareAccelerated && outChannels % 8 == 0 ? 8 : 0;
 
-    private static void Run<TLanes, TVec>(in Conv3dGeometry g, float* x, float* w, float* b, float* y, bool rectify)
+    /// <summary>Runs the rows with the widest block of output-channel vectors (4, 2 or 1) that divides <paramref name="vectors"/>.</summary>
+    private static void Run<TLanes, TVec>(in Conv3dGeometry g, float* x, float* w, float* b, float* y, bool rectify, int vectors)
         where TLanes : ILanes<TVec> where TVec : unmanaged
     {
-        var rows = new Rows<TLanes, TVec>
+        if (vectors % 4 == 0) Run<TLanes, TVec, FourVectors>(g, x, w, b, y, rectify);
+        else if (vectors % 2 == 0) Run<TLanes, TVec, TwoVectors>(g, x, w, b, y, rectify);
+        else Run<TLanes, TVec, OneVector>(g, x, w, b, y, rectify);
+    }
+
+    private static void Run<TLanes, TVec, TBlock>(in Conv3dGeometry g, float* x, float* w, float* b, float* y, bool rectify)
+        where TLanes : ILanes<TVec> where TVec : unmanaged where TBlock : IBlockVectors
+    {
+        var rows = new Rows<TLanes, TVec, TBlock>
         {
             G = g, Input = x, Weight = w, Bias = b, Output = y, Rectify = rectify,
             PaddedHeight = g.Input.H + 2 * g.Padding.H, PaddedWidth = g.Input.W + 2 * g.Padding.W,
@@ -121,8 +139,8 @@ internal static unsafe class FewChannelConv3d
         }
     }
 
-    /// <summary>One task per output row (to, ho): every pixel block and output-channel vector of the row.</summary>
-    private struct Rows<TLanes, TVec> : IParallelBody where TLanes : ILanes<TVec> where TVec : unmanaged
+    /// <summary>One task per output row (to, ho): every block of pixels and output-channel vectors of the row.</summary>
+    private struct Rows<TLanes, TVec, TBlock> : IParallelBody where TLanes : ILanes<TVec> where TVec : unmanaged where TBlock : IBlockVectors
     {
         public Conv3dGeometry G;
         public float* Input, Weight, Bias, Output;
@@ -132,7 +150,9 @@ internal static unsafe class FewChannelConv3d
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int row)
         {
-            int cin = G.InChannels, cout = G.OutChannels, step = G.Stride.W * cin, pixels = TLanes.Pixels;
+            // Accumulator i holds pixel i / V, output-channel vector i % V of the block (folded to constants per V).
+            int v = TBlock.Vectors, pixels = TLanes.Pixels / v, lanes = TLanes.Count;
+            int cin = G.InChannels, cout = G.OutChannels, step = G.Stride.W * cin;
             int to = row / G.Output.H, ho = row % G.Output.H;
             long rowStride = (long)PaddedWidth * cin, frameStride = PaddedHeight * rowStride;
             // With dilation 1 along W, one pixel's kW x Cin inputs of a tap row are one run, and so are their weights.
@@ -141,10 +161,11 @@ internal static unsafe class FewChannelConv3d
             nint s1 = step, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1, s6 = 6 * s1, s7 = 7 * s1, half = 8 * s1;
             float* output = Output + (long)row * G.Output.W * cout;
             for (int ow = 0; ow < G.Output.W; ow += pixels)
-            for (int co = 0; co < cout; co += TLanes.Count)
+            for (int co = 0; co < cout; co += v * lanes)
             {
-                TVec a0 = TLanes.Load(Bias + co), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-                TVec a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
+                float* b = Bias + co;
+                TVec a0 = TLanes.Load(b), a1 = TLanes.Load(b + 1 % v * lanes), a2 = TLanes.Load(b + 2 % v * lanes), a3 = TLanes.Load(b + 3 % v * lanes);
+                TVec a4 = a0, a5 = a1, a6 = a2, a7 = a3, a8 = a0, a9 = a1, a10 = a2, a11 = a3, a12 = a0, a13 = a1, a14 = a2, a15 = a3;
                 float* w = Weight + co;
                 for (int kt = 0; kt < G.Kernel.T; kt++)
                 for (int kh = 0; kh < G.Kernel.H; kh++)
@@ -155,54 +176,108 @@ internal static unsafe class FewChannelConv3d
                         float* x = line + r * runGap;
                         for (int j = 0; j < run; j++, x++, w += cout)
                         {
-                            TVec wv = TLanes.Load(w);
-                            a0 = TLanes.MultiplyAdd(x[0], wv, a0);
-                            a1 = TLanes.MultiplyAdd(x[s1], wv, a1);
-                            a2 = TLanes.MultiplyAdd(x[s2], wv, a2);
-                            a3 = TLanes.MultiplyAdd(x[s3], wv, a3);
-                            a4 = TLanes.MultiplyAdd(x[s4], wv, a4);
-                            a5 = TLanes.MultiplyAdd(x[s5], wv, a5);
-                            a6 = TLanes.MultiplyAdd(x[s6], wv, a6);
-                            a7 = TLanes.MultiplyAdd(x[s7], wv, a7);
-                            if (TLanes.Pixels > 8)
+                            TVec w0 = TLanes.Load(w);
+                            if (v == 1)
                             {
-                                float* x8 = x + half;
-                                a8 = TLanes.MultiplyAdd(x8[0], wv, a8);
-                                a9 = TLanes.MultiplyAdd(x8[s1], wv, a9);
-                                a10 = TLanes.MultiplyAdd(x8[s2], wv, a10);
-                                a11 = TLanes.MultiplyAdd(x8[s3], wv, a11);
-                                a12 = TLanes.MultiplyAdd(x8[s4], wv, a12);
-                                a13 = TLanes.MultiplyAdd(x8[s5], wv, a13);
-                                a14 = TLanes.MultiplyAdd(x8[s6], wv, a14);
-                                a15 = TLanes.MultiplyAdd(x8[s7], wv, a15);
+                                a0 = TLanes.MultiplyAdd(x[0], w0, a0);
+                                a1 = TLanes.MultiplyAdd(x[s1], w0, a1);
+                                a2 = TLanes.MultiplyAdd(x[s2], w0, a2);
+                                a3 = TLanes.MultiplyAdd(x[s3], w0, a3);
+                                a4 = TLanes.MultiplyAdd(x[s4], w0, a4);
+                                a5 = TLanes.MultiplyAdd(x[s5], w0, a5);
+                                a6 = TLanes.MultiplyAdd(x[s6], w0, a6);
+                                a7 = TLanes.MultiplyAdd(x[s7], w0, a7);
+                                if (TLanes.Pixels > 8)
+                                {
+                                    float* x8 = x + half;
+                                    a8 = TLanes.MultiplyAdd(x8[0], w0, a8);
+                                    a9 = TLanes.MultiplyAdd(x8[s1], w0, a9);
+                                    a10 = TLanes.MultiplyAdd(x8[s2], w0, a10);
+                                    a11 = TLanes.MultiplyAdd(x8[s3], w0, a11);
+                                    a12 = TLanes.MultiplyAdd(x8[s4], w0, a12);
+                                    a13 = TLanes.MultiplyAdd(x8[s5], w0, a13);
+                                    a14 = TLanes.MultiplyAdd(x8[s6], w0, a14);
+                                    a15 = TLanes.MultiplyAdd(x8[s7], w0, a15);
+                                }
+                                continue;
                             }
+                            TVec w1 = TLanes.Load(w + lanes);
+                            TVec x0 = TLanes.Broadcast(x[0]), x1 = TLanes.Broadcast(x[s1]);
+                            if (v == 2)
+                            {
+                                TVec x2 = TLanes.Broadcast(x[s2]), x3 = TLanes.Broadcast(x[s3]);
+                                (a0, a1) = (TLanes.MultiplyAdd(x0, w0, a0), TLanes.MultiplyAdd(x0, w1, a1));
+                                (a2, a3) = (TLanes.MultiplyAdd(x1, w0, a2), TLanes.MultiplyAdd(x1, w1, a3));
+                                (a4, a5) = (TLanes.MultiplyAdd(x2, w0, a4), TLanes.MultiplyAdd(x2, w1, a5));
+                                (a6, a7) = (TLanes.MultiplyAdd(x3, w0, a6), TLanes.MultiplyAdd(x3, w1, a7));
+                                if (TLanes.Pixels <= 8) continue;
+                                TVec x4 = TLanes.Broadcast(x[s4]), x5 = TLanes.Broadcast(x[s5]), x6 = TLanes.Broadcast(x[s6]), x7 = TLanes.Broadcast(x[s7]);
+                                (a8, a9) = (TLanes.MultiplyAdd(x4, w0, a8), TLanes.MultiplyAdd(x4, w1, a9));
+                                (a10, a11) = (TLanes.MultiplyAdd(x5, w0, a10), TLanes.MultiplyAdd(x5, w1, a11));
+                                (a12, a13) = (TLanes.MultiplyAdd(x6, w0, a12), TLanes.MultiplyAdd(x6, w1, a13));
+                                (a14, a15) = (TLanes.MultiplyAdd(x7, w0, a14), TLanes.MultiplyAdd(x7, w1, a15));
+                                continue;
+                            }
+                            TVec w2 = TLanes.Load(w + 2 * lanes), w3 = TLanes.Load(w + 3 * lanes);
+                            (a0, a1, a2, a3) = (TLanes.MultiplyAdd(x0, w0, a0), TLanes.MultiplyAdd(x0, w1, a1), TLanes.MultiplyAdd(x0, w2, a2), TLanes.MultiplyAdd(x0, w3, a3));
+                            (a4, a5, a6, a7) = (TLanes.MultiplyAdd(x1, w0, a4), TLanes.MultiplyAdd(x1, w1, a5), TLanes.MultiplyAdd(x1, w2, a6), TLanes.MultiplyAdd(x1, w3, a7));
+                            if (TLanes.Pixels <= 8) continue;
+                            TVec x2b = TLanes.Broadcast(x[s2]), x3b = TLanes.Broadcast(x[s3]);
+                            (a8, a9, a10, a11) = (TLanes.MultiplyAdd(x2b, w0, a8), TLanes.MultiplyAdd(x2b, w1, a9), TLanes.MultiplyAdd(x2b, w2, a10), TLanes.MultiplyAdd(x2b, w3, a11));
+                            (a12, a13, a14, a15) = (TLanes.MultiplyAdd(x3b, w0, a12), TLanes.MultiplyAdd(x3b, w1, a13), TLanes.MultiplyAdd(x3b, w2, a14), TLanes.MultiplyAdd(x3b, w3, a15));
                         }
                     }
                 }
                 float* y = output + (long)ow * cout + co;
                 int count = Math.Min(pixels, G.Output.W - ow);
-                Store(a0, y);
-                if (count > 1) Store(a1, y + cout);
-                if (count > 2) Store(a2, y + 2 * cout);
-                if (count > 3) Store(a3, y + 3 * cout);
-                if (count > 4) Store(a4, y + 4 * cout);
-                if (count > 5) Store(a5, y + 5 * cout);
-                if (count > 6) Store(a6, y + 6 * cout);
-                if (count > 7) Store(a7, y + 7 * cout);
+                Store(a0, y, 0, count, cout);
+                Store(a1, y, 1, count, cout);
+                Store(a2, y, 2, count, cout);
+                Store(a3, y, 3, count, cout);
+                Store(a4, y, 4, count, cout);
+                Store(a5, y, 5, count, cout);
+                Store(a6, y, 6, count, cout);
+                Store(a7, y, 7, count, cout);
                 if (TLanes.Pixels <= 8) continue;
-                if (count > 8) Store(a8, y + 8 * cout);
-                if (count > 9) Store(a9, y + 9 * cout);
-                if (count > 10) Store(a10, y + 10 * cout);
-                if (count > 11) Store(a11, y + 11 * cout);
-                if (count > 12) Store(a12, y + 12 * cout);
-                if (count > 13) Store(a13, y + 13 * cout);
-                if (count > 14) Store(a14, y + 14 * cout);
-                if (count > 15) Store(a15, y + 15 * cout);
+                Store(a8, y, 8, count, cout);
+                Store(a9, y, 9, count, cout);
+                Store(a10, y, 10, count, cout);
+                Store(a11, y, 11, count, cout);
+                Store(a12, y, 12, count, cout);
+                Store(a13, y, 13, count, cout);
+                Store(a14, y, 14, count, cout);
+                Store(a15, y, 15, count, cout);
             }
         }
 
+        /// <summary>Stores accumulator <paramref name="i"/> (pixel i / V, vector i % V of the block) unless its pixel is past the row's end.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private readonly void Store(TVec value, float* destination) => TLanes.Store(Rectify ? TLanes.Rectify(value) : value, destination);
+        private readonly void Store(TVec value, float* block, int i, int count, int cout)
+        {
+            int pixel = i / TBlock.Vectors;
+            if (pixel < count) TLanes.Store(Rectify ? TLanes.Rectify(value) : value, block + pixel * cout + i % TBlock.Vectors * TLanes.Count);
+        }
+    }
+
+    /// <summary>Output-channel vectors per block, as a type, so each block shape compiles to its own loop.</summary>
+    private interface IBlockVectors
+    {
+        static abstract int Vectors { get; }
+    }
+
+    private readonly struct OneVector : IBlockVectors
+    {
+        public static int Vectors => 1;
+    }
+
+    private readonly struct TwoVectors : IBlockVectors
+    {
+        public static int Vectors => 2;
+    }
+
+    private readonly struct FourVectors : IBlockVectors
+    {
+        public static int Vectors => 4;
     }
 
     /// <summary>The vector operations the kernel needs, for one vector width.</summary>
@@ -219,6 +294,12 @@ internal static unsafe class FewChannelConv3d
 
         /// <summary>accumulator + x * w, fused.</summary>
         static abstract TVec MultiplyAdd(float x, TVec w, TVec accumulator);
+
+        /// <summary>accumulator + x * w, fused, for an x already broadcast.</summary>
+        static abstract TVec MultiplyAdd(TVec x, TVec w, TVec accumulator);
+
+        /// <summary>x in every lane.</summary>
+        static abstract TVec Broadcast(float x);
 
         /// <summary>max(value, 0).</summary>
         static abstract TVec Rectify(TVec value);
@@ -241,6 +322,13 @@ internal static unsafe class FewChannelConv3d
             Vector512.FusedMultiplyAdd(Vector512.Create(x), w, accumulator);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> MultiplyAdd(Vector512<float> x, Vector512<float> w, Vector512<float> accumulator) =>
+            Vector512.FusedMultiplyAdd(x, w, accumulator);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Broadcast(float x) => Vector512.Create(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Rectify(Vector512<float> value) => Vector512.Max(value, Vector512<float>.Zero);
     }
 
@@ -259,6 +347,13 @@ internal static unsafe class FewChannelConv3d
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> MultiplyAdd(float x, Vector256<float> w, Vector256<float> accumulator) =>
             Vector256.FusedMultiplyAdd(Vector256.Create(x), w, accumulator);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> w, Vector256<float> accumulator) =>
+            Vector256.FusedMultiplyAdd(x, w, accumulator);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Broadcast(float x) => Vector256.Create(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Rectify(Vector256<float> value) => Vector256.Max(value, Vector256<float>.Zero);
