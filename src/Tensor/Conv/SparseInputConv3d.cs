@@ -107,8 +107,8 @@ public static unsafe class SparseInputConv3d
     }
 
     /// <summary>
-    /// The plane form (see <see cref="SparseInputPlanes"/>): per-frame compaction, then one output frame per parallel
-    /// iteration; with a <paramref name="pool"/> window (all zero for none), one pooled frame per iteration into
+    /// The plane form (see <see cref="SparseInputPlanes"/>): per-frame compaction, then one output frame and pass over
+    /// Cout per parallel iteration; with a <paramref name="pool"/> window (all zero for none), one pooled frame per iteration into
     /// <paramref name="pooled"/> instead of <paramref name="output"/>.
     /// </summary>
     private static void ForwardPlanes(in Conv3dGeometry g, ReadOnlySpan<float> input, SparseInputPlaneWeights weights,
@@ -121,17 +121,21 @@ public static unsafe class SparseInputConv3d
         var (values, valuesCapacity) = NativeBufferPool.Rent(entryCount);
         var (offsets, offsetsCapacity) = NativeBufferPool.Rent(entryCount);
         var (starts, startsCapacity) = NativeBufferPool.Rent(checked(frames * (pixels + 1)));
-        int paddedCout = SparseInputWeights.PaddedOutChannels(g.OutChannels);
-        int rowLength = (g.Output.W + SparseInputPlanes.GuardsBefore + SparseInputPlanes.GuardsAfter) * paddedCout;
-        // Row template, channel flags and offsets, per-pixel reach, per-frame reach (longs), frame flags (bytes).
-        var (tables, tablesCapacity) = NativeBufferPool.Rent(checked(rowLength + 2 * g.InChannels + pixels + 2 * frames + g.Input.T / sizeof(float) + 1));
+        int lanes = weights.PassLanes, rowLength = SparseInputPlanes.RowLengthOf(g), templateLength = weights.Passes * rowLength;
+        // Row templates, channel flags and offsets, per-pixel reach, per-frame reach (longs), frame flags (bytes).
+        var (tables, tablesCapacity) = NativeBufferPool.Rent(checked(templateLength + 2 * g.InChannels + pixels + 2 * frames + g.Input.T / sizeof(float) + 1));
         try
         {
             float* rowTemplate = (float*)tables;
-            new Span<float>(rowTemplate, rowLength).Clear();
-            for (int wo = 0; wo < g.Output.W; wo++)
-                bias.CopyTo(new Span<float>(rowTemplate + (SparseInputPlanes.GuardsBefore + wo) * paddedCout, paddedCout));
-            int* channelKept = (int*)(rowTemplate + rowLength), channelOffsets = channelKept + g.InChannels, pixelReach = channelOffsets + g.InChannels;
+            new Span<float>(rowTemplate, templateLength).Clear();
+            for (int pass = 0; pass < weights.Passes; pass++)
+            {
+                int first = pass * lanes, count = Math.Min(lanes, bias.Length - first);
+                if (count <= 0) continue;
+                for (int wo = 0; wo < g.Output.W; wo++)
+                    bias.Slice(first, count).CopyTo(new Span<float>(rowTemplate + pass * rowLength + (SparseInputPlanes.GuardsBefore + wo) * lanes, count));
+            }
+            int* channelKept = (int*)(rowTemplate + templateLength), channelOffsets = channelKept + g.InChannels, pixelReach = channelOffsets + g.InChannels;
             long* frameReach = (long*)(pixelReach + pixels);
             byte* frameKept = (byte*)(frameReach + frames);
             for (int h = 0; h < g.Input.H; h++)

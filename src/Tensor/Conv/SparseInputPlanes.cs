@@ -7,14 +7,15 @@ using NativeDance.Tensors.Threading;
 namespace NativeDance.Tensors.Conv;
 
 /// <summary>
-/// Pass 2 of the plane form of <see cref="SparseInputConv3d"/>: one output frame (n, to) per parallel iteration, so no
-/// two threads write the same output, summed in an aligned scratch plane (Ho rows of Wo pixels with guard slots,
-/// Cout padded to whole vectors) and a trash row that takes the sums of tap rows landing outside the frame. Bias
-/// first; then per pass over Cout, per temporal tap kt on a kept, in-range input frame with entries, per input line
-/// with entries: <see cref="SparseInputPlaneSweep.Sweep{TS, TRows}"/> into the three output rows it reaches; the pass's
-/// weights for one kt stay in the cache while the frame's lines sweep them. Adds what it executes to
-/// <see cref="Tallies"/> (see <see cref="SparseInputAccumulation"/>). With a fused max pool, one parallel iteration
-/// sums the output frames of one pooled frame in turn, and the copy-out writes their window maxima instead of the sums.
+/// Pass 2 of the plane form of <see cref="SparseInputConv3d"/>: one output frame (n, to) and one pass over Cout per
+/// parallel iteration, so no two threads write the same output and a layer with few frames still has work for every
+/// thread. The sums go to an aligned scratch plane (Ho rows of Wo pixels with guard slots, the pass's lanes per
+/// pixel) and a trash row that takes the sums of tap rows landing outside the frame. Bias first; then per temporal tap
+/// kt on a kept, in-range input frame with entries, per input line with entries:
+/// <see cref="SparseInputPlaneSweep.Sweep{TS, TRows}"/> into the three output rows it reaches; the pass's weights for
+/// one kt stay in the cache while the frame's lines sweep them. Adds what it executes to <see cref="Tallies"/> (see
+/// <see cref="SparseInputAccumulation"/>). With a fused max pool, one parallel iteration sums the output frames of one
+/// pooled frame in turn, and the copy-out writes their window maxima instead of the sums.
 /// </summary>
 internal unsafe struct SparseInputPlanes : IParallelBody
 {
@@ -23,7 +24,10 @@ internal unsafe struct SparseInputPlanes : IParallelBody
     public const int GuardsAfter = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsAfter;
 
     public Conv3dGeometry Geometry;
-    /// <summary>One scratch row as it starts: the bias (zeros for none) padded with zeros to whole vectors at each of the Wo real pixels, zeros in the guard slots.</summary>
+    /// <summary>
+    /// Per pass, one scratch row as it starts: the pass's lanes of the bias (zeros for none and past Cout) at each of
+    /// the Wo real pixels, zeros in the guard slots; <see cref="RowLength"/> floats each.
+    /// </summary>
     public float* RowTemplate;
     public float* Output, Values;
     public int* Offsets, Starts;
@@ -54,32 +58,37 @@ internal unsafe struct SparseInputPlanes : IParallelBody
     /// <summary>With <see cref="Pool"/>: the pooled output [N, To / pT, Ho / pH, Wo / pW, Cout], written instead of <see cref="Output"/>.</summary>
     public float* Pooled;
 
-    /// <summary>Parallel iterations: output frames, or pooled frames (each a group of <see cref="Pool"/>.T output frames).</summary>
-    public readonly int Count => Geometry.Batch * (Pool.T == 0 ? Geometry.Output.T : Geometry.Output.T / Pool.T);
+    /// <summary>Parallel iterations: output frames, or pooled frames (each a group of <see cref="Pool"/>.T output frames), times passes.</summary>
+    public readonly int Count => Geometry.Batch * (Pool.T == 0 ? Geometry.Output.T : Geometry.Output.T / Pool.T) * Weights.Passes;
+
+    /// <summary>Floats of one scratch row: Wo pixels and the guard slots, <see cref="SparseInputPlaneWeights.PassLanes"/> each.</summary>
+    public static int RowLengthOf(in Conv3dGeometry g) =>
+        (g.Output.W + GuardsBefore + GuardsAfter) * SparseInputPlaneWeights.PassLanesOf(g.OutChannels);
+
+    private readonly int RowLength => RowLengthOf(Geometry);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Invoke(int unit)
     {
         ref readonly Conv3dGeometry g = ref Geometry;
-        int cout = g.OutChannels, stride = SparseInputWeights.PaddedOutChannels(cout);
-        int rowPixels = g.Output.W + GuardsBefore + GuardsAfter, rowLength = rowPixels * stride;
+        int passes = Weights.Passes, pass = unit % passes, frameUnit = unit / passes, lanes = Weights.PassLanes, rowLength = RowLength;
         var (scratch, capacity) = NativeBufferPool.Rent((g.Output.H + 1) * rowLength);
         try
         {
-            float* rows = (float*)scratch + GuardsBefore * stride, trash = rows + (nint)g.Output.H * rowLength;
+            float* rows = (float*)scratch + GuardsBefore * lanes, trash = rows + (nint)g.Output.H * rowLength;
             if (Pool.T == 0)
             {
-                Sum(unit, (float*)scratch, rows, trash, rowLength, stride);
-                CopyOut(rows, Output + (nint)unit * g.Output.H * g.Output.W * cout, rowLength, stride);
+                Sum(frameUnit, pass, (float*)scratch, rows, trash);
+                CopyOut(rows, Output + (nint)frameUnit * g.Output.H * g.Output.W * g.OutChannels, pass);
                 return;
             }
             // Pooled frame pt of clip n: output frames pt * pT .. + pT - 1, each summed in the scratch and pooled into place.
-            int pooledFrames = g.Output.T / Pool.T, n = unit / pooledFrames, pt = unit % pooledFrames;
-            float* pooled = Pooled + (nint)unit * (g.Output.H / Pool.H) * (g.Output.W / Pool.W) * cout;
+            int pooledFrames = g.Output.T / Pool.T, n = frameUnit / pooledFrames, pt = frameUnit % pooledFrames;
+            float* pooled = Pooled + (nint)frameUnit * (g.Output.H / Pool.H) * (g.Output.W / Pool.W) * g.OutChannels;
             for (int f = 0; f < Pool.T; f++)
             {
-                Sum(n * g.Output.T + pt * Pool.T + f, (float*)scratch, rows, trash, rowLength, stride);
-                PoolOut(rows, pooled, rowLength, stride, first: f == 0);
+                Sum(n * g.Output.T + pt * Pool.T + f, pass, (float*)scratch, rows, trash);
+                PoolOut(rows, pooled, pass, first: f == 0);
             }
         }
         finally
@@ -88,68 +97,73 @@ internal unsafe struct SparseInputPlanes : IParallelBody
         }
     }
 
-    /// <summary>The sums of output frame <paramref name="plane"/> (n * To + to) into the scratch rows, starting from the bias template.</summary>
-    private readonly void Sum(int plane, float* scratch, float* rows, float* trash, int rowLength, int stride)
+    /// <summary>The sums of output frame <paramref name="plane"/> (n * To + to), lanes of pass <paramref name="pass"/>, into the scratch rows, starting from the bias template.</summary>
+    private readonly void Sum(int plane, int pass, float* scratch, float* rows, float* trash)
     {
-        // Every row starts as the template: the padded bias at real pixels, zeros in the guard slots (and the trash
+        // Every row starts as the template: the pass's bias at real pixels, zeros in the guard slots (and the trash
         // row, a copy too: anything finite would do, zeros hold no denormals).
+        int rowLength = RowLength;
+        float* template = RowTemplate + (nint)pass * rowLength;
         nuint rowBytes = (nuint)rowLength * sizeof(float);
         for (int ho = 0; ho <= Geometry.Output.H; ho++)
-            NativeMemory.Copy(RowTemplate, scratch + (nint)ho * rowLength, rowBytes);
-        Accumulate(plane, rows, trash, rowLength, stride);
+            NativeMemory.Copy(template, scratch + (nint)ho * rowLength, rowBytes);
+        Accumulate(plane, pass, rows, trash, rowLength);
     }
 
-    /// <summary>One output frame's sums from the scratch rows to <paramref name="output"/> (Ho x Wo x Cout).</summary>
-    private readonly void CopyOut(float* rows, float* output, int rowLength, int stride)
+    /// <summary>One output frame's sums of one pass from the scratch rows to their lanes of <paramref name="output"/> (Ho x Wo x Cout).</summary>
+    private readonly void CopyOut(float* rows, float* output, int pass)
     {
         ref readonly Conv3dGeometry g = ref Geometry;
-        int cout = g.OutChannels;
+        int cout = g.OutChannels, lanes = Weights.PassLanes, first = pass * lanes, count = Math.Min(lanes, cout - first), rowLength = RowLength;
+        output += first;
         for (int ho = 0; ho < g.Output.H; ho++)
         {
             float* sums = rows + (nint)ho * rowLength;
-            // With Cout a whole number of vectors a row's pixels are as contiguous in the scratch as in the output.
-            if (cout == stride)
+            // With one pass covering Cout exactly a row's pixels are as contiguous in the scratch as in the output.
+            if (count == cout && lanes == cout)
             {
                 NativeMemory.Copy(sums, output, (nuint)g.Output.W * (nuint)cout * sizeof(float));
                 output += g.Output.W * cout;
                 continue;
             }
             for (int wo = 0; wo < g.Output.W; wo++, output += cout)
-                new ReadOnlySpan<float>(sums + (nint)wo * stride, cout).CopyTo(new Span<float>(output, cout));
+                new ReadOnlySpan<float>(sums + (nint)wo * lanes, count).CopyTo(new Span<float>(output, count));
         }
     }
 
     /// <summary>
-    /// One output frame's sums, max-pooled over pH x pW windows, into the pooled frame: stored by the group's
-    /// <paramref name="first"/> frame, maxed into by the others. Cout is a whole number of vectors (see
-    /// <see cref="SparseInputConv3d.FusesPool"/>). <see cref="Vector512.Max"/> propagates NaN as the engine's pool does.
+    /// One output frame's sums of one pass, max-pooled over pH x pW windows, into the pass's lanes of the pooled frame:
+    /// stored by the group's <paramref name="first"/> frame, maxed into by the others. Cout is a whole number of vectors
+    /// (see <see cref="SparseInputConv3d.FusesPool"/>), so every pass's lanes are real channels.
+    /// <see cref="Vector512.Max"/> propagates NaN as the engine's pool does.
     /// </summary>
-    private readonly void PoolOut(float* rows, float* pooled, int rowLength, int stride, bool first)
+    private readonly void PoolOut(float* rows, float* pooled, int pass, bool first)
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         int pooledHeight = g.Output.H / Pool.H, pooledWidth = g.Output.W / Pool.W, cout = g.OutChannels;
+        int lanes = Weights.PassLanes, rowLength = RowLength;
+        pooled += pass * lanes;
         for (int ph = 0; ph < pooledHeight; ph++)
         for (int pw = 0; pw < pooledWidth; pw++, pooled += cout)
         {
-            float* corner = rows + (nint)ph * Pool.H * rowLength + (nint)pw * Pool.W * stride;
-            for (int v = 0; v < cout; v += 16)
+            float* corner = rows + (nint)ph * Pool.H * rowLength + (nint)pw * Pool.W * lanes;
+            for (int v = 0; v < lanes; v += 16)
             {
                 var best = first ? Vector512.Load(corner + v) : Vector512.Max(Vector512.Load(pooled + v), Vector512.Load(corner + v));
                 for (int h = 0; h < Pool.H; h++)
                 for (int w = 0; w < Pool.W; w++)
-                    best = Vector512.Max(best, Vector512.Load(corner + (nint)h * rowLength + (nint)w * stride + v));
+                    best = Vector512.Max(best, Vector512.Load(corner + (nint)h * rowLength + (nint)w * lanes + v));
                 best.Store(pooled + v);
             }
         }
     }
 
-    private readonly void Accumulate(int plane, float* rows, float* trash, int rowLength, int stride)
+    private readonly void Accumulate(int plane, int pass, float* rows, float* trash, int rowLength)
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         int to = plane % g.Output.T, n = plane / g.Output.T, pixels = g.Input.H * g.Input.W, width = g.Input.W;
         int lanes = Weights.PassLanes;
         long macs = 0, entries = 0, weights = 0;
-        for (int pass = 0; pass < Weights.Passes; pass++)
         for (int kt = 0; kt < g.Kernel.T; kt++)
         {
             int it = to * g.Stride.T - g.Padding.T + kt * g.Dilation.T;
@@ -171,11 +185,11 @@ internal unsafe struct SparseInputPlanes : IParallelBody
                 int lineEntries = line[width] - line[0];
                 if (lineEntries == 0) continue;
                 // Tap row kh adds to output row ih + ph - kh; rows outside the frame go to the trash row.
-                int top = ih + g.Padding.H, lane = pass * lanes;
-                float* row0 = RowOf(top, rows, trash, rowLength, lane), row1 = RowOf(top - 1, rows, trash, rowLength, lane);
-                float* row2 = RowOf(top - 2, rows, trash, rowLength, lane);
-                if (lanes == 32) Sweep<Sum2>(slab, values, offsets, line, row0, row1, row2, stride, trash);
-                else Sweep<Sum1>(slab, values, offsets, line, row0, row1, row2, stride, trash);
+                int top = ih + g.Padding.H;
+                float* row0 = RowOf(top, rows, trash, rowLength), row1 = RowOf(top - 1, rows, trash, rowLength);
+                float* row2 = RowOf(top - 2, rows, trash, rowLength);
+                if (lanes == 32) Sweep<Sum2>(slab, values, offsets, line, row0, row1, row2, lanes, trash);
+                else Sweep<Sum1>(slab, values, offsets, line, row0, row1, row2, lanes, trash);
                 entries += lineEntries;
             }
         }
@@ -198,6 +212,6 @@ internal unsafe struct SparseInputPlanes : IParallelBody
             SparseInputPlaneSweep.Sweep<TS, AllRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
     }
 
-    private readonly float* RowOf(int ho, float* rows, float* trash, int rowLength, int lane) =>
-        (uint)ho >= (uint)Geometry.Output.H ? trash + lane : rows + (nint)ho * rowLength + lane;
+    private readonly float* RowOf(int ho, float* rows, float* trash, int rowLength) =>
+        (uint)ho >= (uint)Geometry.Output.H ? trash : rows + (nint)ho * rowLength;
 }
