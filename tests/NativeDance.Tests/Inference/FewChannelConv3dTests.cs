@@ -19,6 +19,8 @@ public class FewChannelConv3dTests
         { 3, 64, 3, 7, 1, 2, 1 },  // the R3D-18 stem's shape: four vectors per block
         { 3, 64, 3, 3, 1, 1, 1 },  // C3D's conv1
         { 2, 96, 1, 3, 1, 2, 0 },  // six vectors: blocks of two
+        { 3, 48, 3, 3, 1, 2, 1 },  // three vectors, 3x3 at stride 2: even columns paired
+        { 2, 8, 1, 3, 1, 2, 1 },
     };
 
     [Theory]
@@ -44,23 +46,26 @@ public class FewChannelConv3dTests
         Numerics.AssertClose(y.Span, Array.ConvertAll(expected, v => Math.Max(v, 0)), 1e-11, $"{g} with ReLU");
     }
 
-    /// <summary>Rows wider than one pixel block: whole blocks, then a partial one, over two vectors of output channels.</summary>
+    /// <summary>Rows wider than one pixel block: whole blocks, then a partial one, over one and two vectors of output channels.</summary>
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
     public void WideRowsSplitIntoPixelBlocks(int stride)
     {
         var random = new Random(stride);
-        var g = Conv3dGeometry.Create(1, 3, new Dims3(3, 5, 37), 32, Dims3.Cube(3), new Dims3(1, stride, stride), Dims3.Cube(1));
-        Assert.SkipUnless(FewChannelConv3d.Supports(g), "no 256- or 512-bit vectors on this machine");
-        var x = Random(g.InputLength, random);
-        var w = Random(g.WeightLength, random);
-        var b = Random(g.OutChannels, random);
-        var y = new GuardedBuffer(g.OutputLength);
-        FewChannelConv3d.Forward(g, x, w, b, y.Span, new float[FewChannelConv3d.PaddedLength(g)]);
-        y.AssertGuardIntact(g.ToString());
-        var expected = Conv3dReference.Forward(g, Array.ConvertAll(x, v => (double)v), Array.ConvertAll(w, v => (double)v), Array.ConvertAll(b, v => (double)v));
-        Numerics.AssertClose(y.Span, expected, 1e-11, g.ToString());
+        foreach (int cout in new[] { 16, 32 })
+        {
+            var g = Conv3dGeometry.Create(1, 3, new Dims3(3, 5, 37), cout, Dims3.Cube(3), new Dims3(1, stride, stride), Dims3.Cube(1));
+            Assert.SkipUnless(FewChannelConv3d.Supports(g), "no 256- or 512-bit vectors on this machine");
+            var x = Random(g.InputLength, random);
+            var w = Random(g.WeightLength, random);
+            var b = Random(g.OutChannels, random);
+            var y = new GuardedBuffer(g.OutputLength);
+            FewChannelConv3d.Forward(g, x, w, b, y.Span, new float[FewChannelConv3d.PaddedLength(g)]);
+            y.AssertGuardIntact(g.ToString());
+            var expected = Conv3dReference.Forward(g, Array.ConvertAll(x, v => (double)v), Array.ConvertAll(w, v => (double)v), Array.ConvertAll(b, v => (double)v));
+            Numerics.AssertClose(y.Span, expected, 1e-11, g.ToString());
+        }
     }
 
     [Fact]

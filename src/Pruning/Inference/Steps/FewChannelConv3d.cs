@@ -74,6 +74,7 @@ internal static unsafe class FewChannelConv3d
     {
         if (vectors % 4 == 0) Run<TLanes, TVec, FourVectors>(g, x, w, b, y, rectify);
         else if (vectors % 2 == 0) Run<TLanes, TVec, TwoVectors>(g, x, w, b, y, rectify);
+        else if (g.Kernel.W == 3 && g.Stride.W == 2 && g.Dilation.W == 1) Run<TLanes, TVec, OneVectorStrideTwo>(g, x, w, b, y, rectify);
         else Run<TLanes, TVec, OneVector>(g, x, w, b, y, rectify);
     }
 
@@ -171,6 +172,71 @@ internal static unsafe class FewChannelConv3d
                 for (int kh = 0; kh < G.Kernel.H; kh++)
                 {
                     float* line = Input + (to * G.Stride.T + kt * G.Dilation.T) * frameStride + (ho * G.Stride.H + kh * G.Dilation.H) * rowStride + (long)ow * step;
+                    if (TBlock.PairsEvenColumns)
+                    {
+                        // kW = 3 at stride 2: even input column 2q feeds pixel q through kw = 0 and pixel q - 1 through
+                        // kw = 2, so one broadcast serves two multiply-adds; odd column 2q + 1 feeds pixel q through kw = 1.
+                        // 36 loads per 48 multiply-adds where the plain block takes 51.
+                        long kwStride = (long)cin * cout;
+                        for (int ci = 0; ci < cin; ci++, w += cout)
+                        {
+                            float* x = line + ci, x8 = x + half, xo = x + cin, xo8 = xo + half;
+                            TVec w0 = TLanes.Load(w), w1 = TLanes.Load(w + kwStride), w2 = TLanes.Load(w + 2 * kwStride);
+                            TVec e = TLanes.Broadcast(x[0]);
+                            a0 = TLanes.MultiplyAdd(e, w0, a0);
+                            e = TLanes.Broadcast(x[s1]);
+                            (a1, a0) = (TLanes.MultiplyAdd(e, w0, a1), TLanes.MultiplyAdd(e, w2, a0));
+                            e = TLanes.Broadcast(x[s2]);
+                            (a2, a1) = (TLanes.MultiplyAdd(e, w0, a2), TLanes.MultiplyAdd(e, w2, a1));
+                            e = TLanes.Broadcast(x[s3]);
+                            (a3, a2) = (TLanes.MultiplyAdd(e, w0, a3), TLanes.MultiplyAdd(e, w2, a2));
+                            e = TLanes.Broadcast(x[s4]);
+                            (a4, a3) = (TLanes.MultiplyAdd(e, w0, a4), TLanes.MultiplyAdd(e, w2, a3));
+                            e = TLanes.Broadcast(x[s5]);
+                            (a5, a4) = (TLanes.MultiplyAdd(e, w0, a5), TLanes.MultiplyAdd(e, w2, a4));
+                            e = TLanes.Broadcast(x[s6]);
+                            (a6, a5) = (TLanes.MultiplyAdd(e, w0, a6), TLanes.MultiplyAdd(e, w2, a5));
+                            e = TLanes.Broadcast(x[s7]);
+                            (a7, a6) = (TLanes.MultiplyAdd(e, w0, a7), TLanes.MultiplyAdd(e, w2, a6));
+                            e = TLanes.Broadcast(x8[0]);
+                            a7 = TLanes.MultiplyAdd(e, w2, a7);
+                            a0 = TLanes.MultiplyAdd(xo[0], w1, a0);
+                            a1 = TLanes.MultiplyAdd(xo[s1], w1, a1);
+                            a2 = TLanes.MultiplyAdd(xo[s2], w1, a2);
+                            a3 = TLanes.MultiplyAdd(xo[s3], w1, a3);
+                            a4 = TLanes.MultiplyAdd(xo[s4], w1, a4);
+                            a5 = TLanes.MultiplyAdd(xo[s5], w1, a5);
+                            a6 = TLanes.MultiplyAdd(xo[s6], w1, a6);
+                            a7 = TLanes.MultiplyAdd(xo[s7], w1, a7);
+                            if (TLanes.Pixels <= 8) continue;
+                            a8 = TLanes.MultiplyAdd(e, w0, a8);
+                            e = TLanes.Broadcast(x8[s1]);
+                            (a9, a8) = (TLanes.MultiplyAdd(e, w0, a9), TLanes.MultiplyAdd(e, w2, a8));
+                            e = TLanes.Broadcast(x8[s2]);
+                            (a10, a9) = (TLanes.MultiplyAdd(e, w0, a10), TLanes.MultiplyAdd(e, w2, a9));
+                            e = TLanes.Broadcast(x8[s3]);
+                            (a11, a10) = (TLanes.MultiplyAdd(e, w0, a11), TLanes.MultiplyAdd(e, w2, a10));
+                            e = TLanes.Broadcast(x8[s4]);
+                            (a12, a11) = (TLanes.MultiplyAdd(e, w0, a12), TLanes.MultiplyAdd(e, w2, a11));
+                            e = TLanes.Broadcast(x8[s5]);
+                            (a13, a12) = (TLanes.MultiplyAdd(e, w0, a13), TLanes.MultiplyAdd(e, w2, a12));
+                            e = TLanes.Broadcast(x8[s6]);
+                            (a14, a13) = (TLanes.MultiplyAdd(e, w0, a14), TLanes.MultiplyAdd(e, w2, a13));
+                            e = TLanes.Broadcast(x8[s7]);
+                            (a15, a14) = (TLanes.MultiplyAdd(e, w0, a15), TLanes.MultiplyAdd(e, w2, a14));
+                            a15 = TLanes.MultiplyAdd(x8[half], w2, a15);
+                            a8 = TLanes.MultiplyAdd(xo8[0], w1, a8);
+                            a9 = TLanes.MultiplyAdd(xo8[s1], w1, a9);
+                            a10 = TLanes.MultiplyAdd(xo8[s2], w1, a10);
+                            a11 = TLanes.MultiplyAdd(xo8[s3], w1, a11);
+                            a12 = TLanes.MultiplyAdd(xo8[s4], w1, a12);
+                            a13 = TLanes.MultiplyAdd(xo8[s5], w1, a13);
+                            a14 = TLanes.MultiplyAdd(xo8[s6], w1, a14);
+                            a15 = TLanes.MultiplyAdd(xo8[s7], w1, a15);
+                        }
+                        w += 2 * kwStride;
+                        continue;
+                    }
                     for (int r = 0; r < runs; r++)
                     {
                         float* x = line + r * runGap;
@@ -263,11 +329,21 @@ internal static unsafe class FewChannelConv3d
     private interface IBlockVectors
     {
         static abstract int Vectors { get; }
+
+        /// <summary>One vector, kW = 3 at stride 2 and dilation 1 along W: each even input column's broadcast feeds two pixels.</summary>
+        static virtual bool PairsEvenColumns => false;
     }
 
     private readonly struct OneVector : IBlockVectors
     {
         public static int Vectors => 1;
+    }
+
+    private readonly struct OneVectorStrideTwo : IBlockVectors
+    {
+        public static int Vectors => 1;
+
+        public static bool PairsEvenColumns => true;
     }
 
     private readonly struct TwoVectors : IBlockVectors
