@@ -42,34 +42,84 @@ public static class ControllerFeatures
     /// <exception cref="ArgumentException">A length does not match the sizes.</exception>
     public static void Compute(ReadOnlySpan<float> clip, int frames, int pixels, int channels, Span<float> features, Span<float> frameChannelSums = default)
     {
-        if (clip.Length != frames * pixels * channels || features.Length != Count(channels, frames))
-            throw new ArgumentException($"A_1 of {frames} frames, {pixels} pixels and {channels} channels needs {frames * pixels * channels} values and "
-                + $"{Count(channels, frames)} features, got {clip.Length} and {features.Length}.");
-        if (!frameChannelSums.IsEmpty && frameChannelSums.Length != frames * channels)
-            throw new ArgumentException($"Per-frame channel sums of A_1 with {frames} frames and {channels} channels need {frames * channels} values, got {frameChannelSums.Length}.");
+        Validate(clip.Length, frames, pixels, channels, features, frameChannelSums);
         // Per frame, float sums per channel (at most H*W terms each), folded into double totals across frames.
         Span<float> frameSums = channels <= 1024 ? stackalloc float[2 * channels] : new float[2 * channels];
         Span<double> totals = channels <= 1024 ? stackalloc double[2 * channels] : new double[2 * channels];
         totals.Clear();
-        int frameLength = pixels * channels;
         long nearZero = 0;
         for (int t = 0; t < frames; t++)
         {
-            var frame = clip.Slice(t * frameLength, frameLength);
-            var previous = t > 0 ? clip.Slice((t - 1) * frameLength, frameLength) : default;
-            var (motion, frameNearZero) = FrameSums(frame, previous, channels, frameSums);
+            var (motion, frameNearZero) = FrameStatistics(clip, frames, pixels, channels, t, frameSums);
             nearZero += frameNearZero;
-            if (!frameChannelSums.IsEmpty) frameSums[..channels].CopyTo(frameChannelSums.Slice(t * channels, channels));
-            double frameSum = 0;
-            for (int c = 0; c < channels; c++)
-            {
-                frameSum += frameSums[c];
-                totals[c] += frameSums[c];
-                totals[channels + c] += frameSums[channels + c];
-            }
-            features[2 * channels + t] = (float)(frameSum / frameLength);
-            if (t > 0) features[2 * channels + frames + t - 1] = (float)(motion / frameLength);
+            AddFrame(t, frameSums, motion, frames, pixels, totals, features, frameChannelSums);
         }
+        Finish(totals, nearZero, frames, pixels, features);
+    }
+
+    /// <summary>
+    /// <see cref="Compute(ReadOnlySpan{float}, int, int, int, Span{float}, Span{float})"/> from the per-frame statistics
+    /// of every frame, computed apart (in parallel) by <see cref="FrameStatistics"/>: <paramref name="frameSums"/> [T, 2C],
+    /// <paramref name="motion"/> and <paramref name="nearZero"/> [T]. Folded in frame order, so the features are the
+    /// same to the bit. <paramref name="totals"/> (2C doubles) is scratch.
+    /// </summary>
+    internal static void Fold(ReadOnlySpan<float> frameSums, ReadOnlySpan<double> motion, ReadOnlySpan<long> nearZero, int frames, int pixels, int channels,
+        Span<double> totals, Span<float> features, Span<float> frameChannelSums)
+    {
+        Validate(frames * pixels * channels, frames, pixels, channels, features, frameChannelSums);
+        totals.Clear();
+        long zeros = 0;
+        for (int t = 0; t < frames; t++)
+        {
+            zeros += nearZero[t];
+            AddFrame(t, frameSums.Slice(t * 2 * channels, 2 * channels), motion[t], frames, pixels, totals, features, frameChannelSums);
+        }
+        Finish(totals, zeros, frames, pixels, features);
+    }
+
+    /// <summary>
+    /// Frame <paramref name="t"/>'s statistics, read through ReLU: per channel the sum and the sum of squares into
+    /// <paramref name="sums"/>[0..C) and [C..2C); returns sum |x[t] - x[t - 1]| (0 for the first frame) and the near-zero
+    /// count. Frames are independent of each other.
+    /// </summary>
+    internal static (double Motion, long NearZero) FrameStatistics(ReadOnlySpan<float> clip, int frames, int pixels, int channels, int t, Span<float> sums)
+    {
+        int frameLength = pixels * channels;
+        var frame = clip.Slice(t * frameLength, frameLength);
+        var previous = t > 0 ? clip.Slice((t - 1) * frameLength, frameLength) : default;
+        return FrameSums(frame, previous, channels, sums);
+    }
+
+    private static void Validate(int clipLength, int frames, int pixels, int channels, Span<float> features, Span<float> frameChannelSums)
+    {
+        if (clipLength != frames * pixels * channels || features.Length != Count(channels, frames))
+            throw new ArgumentException($"A_1 of {frames} frames, {pixels} pixels and {channels} channels needs {frames * pixels * channels} values and "
+                + $"{Count(channels, frames)} features, got {clipLength} and {features.Length}.");
+        if (!frameChannelSums.IsEmpty && frameChannelSums.Length != frames * channels)
+            throw new ArgumentException($"Per-frame channel sums of A_1 with {frames} frames and {channels} channels need {frames * channels} values, got {frameChannelSums.Length}.");
+    }
+
+    /// <summary>Adds frame <paramref name="t"/>'s sums to the totals and writes its mean and (from the second frame) its motion feature.</summary>
+    private static void AddFrame(int t, ReadOnlySpan<float> frameSums, double motion, int frames, int pixels, Span<double> totals, Span<float> features,
+        Span<float> frameChannelSums)
+    {
+        int channels = totals.Length / 2, frameLength = pixels * channels;
+        if (!frameChannelSums.IsEmpty) frameSums[..channels].CopyTo(frameChannelSums.Slice(t * channels, channels));
+        double frameSum = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            frameSum += frameSums[c];
+            totals[c] += frameSums[c];
+            totals[channels + c] += frameSums[channels + c];
+        }
+        features[2 * channels + t] = (float)(frameSum / frameLength);
+        if (t > 0) features[2 * channels + frames + t - 1] = (float)(motion / frameLength);
+    }
+
+    /// <summary>The per-channel means and standard deviations and the near-zero fraction, from the totals over all frames.</summary>
+    private static void Finish(ReadOnlySpan<double> totals, long nearZero, int frames, int pixels, Span<float> features)
+    {
+        int channels = totals.Length / 2;
         double count = (double)frames * pixels;
         for (int c = 0; c < channels; c++)
         {
@@ -77,7 +127,7 @@ public static class ControllerFeatures
             features[c] = (float)mean;
             features[channels + c] = (float)Math.Sqrt(Math.Max(0, totals[channels + c] / count - mean * mean));
         }
-        features[^1] = (float)((double)nearZero / clip.Length);
+        features[^1] = (float)(nearZero / (count * channels));
     }
 
     /// <summary>

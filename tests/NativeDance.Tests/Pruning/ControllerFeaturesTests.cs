@@ -65,6 +65,27 @@ public class ControllerFeaturesTests
         Assert.Contains("got 5", e.Message);
     }
 
+    /// <summary>The plan computes each frame's statistics apart (in parallel) and folds them: the same features and sums to the bit.</summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(19)]
+    public void FramesComputedApartFoldToTheSameFeatures(int channels)
+    {
+        const int frames = 5, pixels = 12;
+        using var raw = Tensor.RandomNormal(new Shape(1, frames, 3, 4, channels), seed: 4);
+        int count = ControllerFeatures.Count(channels, frames);
+        var (serial, serialSums) = (new float[count], new float[frames * channels]);
+        ControllerFeatures.Compute(raw.Span, frames, pixels, channels, serial, serialSums);
+        var frameSums = new float[frames * 2 * channels];
+        var (motion, nearZero) = (new double[frames], new long[frames]);
+        for (int t = frames - 1; t >= 0; t--)
+            (motion[t], nearZero[t]) = ControllerFeatures.FrameStatistics(raw.Span, frames, pixels, channels, t, frameSums.AsSpan(t * 2 * channels, 2 * channels));
+        var (folded, foldedSums) = (new float[count], new float[frames * channels]);
+        ControllerFeatures.Fold(frameSums, motion, nearZero, frames, pixels, channels, new double[2 * channels], folded, foldedSums);
+        Assert.Equal(serial, folded);
+        Assert.Equal(serialSums, foldedSums);
+    }
+
     /// <summary>METHOD.md's statistics of A_1 [T, P, C], term by term in double precision.</summary>
     private static double[] Reference(ReadOnlySpan<float> x, int frames, int pixels, int channels)
     {

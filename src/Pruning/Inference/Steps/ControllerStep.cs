@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using NativeDance.Pruning.Dance;
+using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Pruning.Inference.Steps;
 
@@ -7,9 +8,11 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// DANCE's controller for one clip, in plain math on copies of its parameters: the raw features of A_1
 /// (<see cref="ControllerFeatures"/>, reading through A_1's pending ReLU), normalised with the stored training-set mean
 /// and std, then fc1 -> ReLU -> fc2 -> ReLU -> fc3 -> softplus, times the calibration scale, into the plan's multipliers.
-/// The same pass leaves A_1's per-frame channel sums in <see cref="FrameChannelSums"/> for a gate on A_1.
+/// The same pass leaves A_1's per-frame channel sums in <see cref="FrameChannelSums"/> for a gate on A_1. The frames'
+/// statistics are independent, so they run in parallel (A_1 was just written by all threads: each reads what it can
+/// from its own cache), and are folded in frame order, which gives the serial features to the bit.
 /// </summary>
-internal sealed class ControllerStep : PlanStep
+internal sealed unsafe class ControllerStep : PlanStep
 {
     private readonly PlanValue _firstActivation;
     private readonly int _frames, _pixels, _channels;
@@ -17,6 +20,10 @@ internal sealed class ControllerStep : PlanStep
     private readonly float[] _mean, _std;
     private readonly Layer[] _layers;
     private readonly float[] _features, _hidden1, _hidden2;
+    // Per frame: the channel sums and sums of squares [T, 2C], the motion and the near-zero count; the fold's totals.
+    private readonly float[] _frameSums;
+    private readonly double[] _motion, _totals;
+    private readonly long[] _nearZero;
 
     public ControllerStep(string name, AapController controller, float scale, PlanValue firstActivation) : base(name)
     {
@@ -33,6 +40,10 @@ internal sealed class ControllerStep : PlanStep
         FrameChannelSums = new float[_frames * _channels];
         _hidden1 = new float[_layers[0].Outputs];
         _hidden2 = new float[_layers[1].Outputs];
+        _frameSums = new float[_frames * 2 * _channels];
+        _motion = new double[_frames];
+        _nearZero = new long[_frames];
+        _totals = new double[2 * _channels];
         Macs = _layers.Sum(l => (long)l.Weight.Length);
     }
 
@@ -49,7 +60,17 @@ internal sealed class ControllerStep : PlanStep
 
     public override void Run(PlanState state)
     {
-        ControllerFeatures.Compute(state.Span(_firstActivation), _frames, _pixels, _channels, _features, FrameChannelSums);
+        fixed (float* sums = _frameSums)
+        fixed (double* motion = _motion)
+        fixed (long* nearZero = _nearZero)
+        {
+            var statistics = new FrameStatistics
+            {
+                Clip = state.Pointer(_firstActivation), Sums = sums, Motion = motion, NearZero = nearZero, Frames = _frames, Pixels = _pixels, Channels = _channels,
+            };
+            GatePasses.Run(_frames, _frames * _pixels * _channels, ref statistics);
+        }
+        ControllerFeatures.Fold(_frameSums, _motion, _nearZero, _frames, _pixels, _channels, _totals, _features, FrameChannelSums);
         for (int i = 0; i < _features.Length; i++) _features[i] = (_features[i] - _mean[i]) / _std[i];
         _layers[0].Apply(_features, _hidden1);
         TensorPrimitives.Max(_hidden1, 0f, _hidden1);
@@ -62,6 +83,21 @@ internal sealed class ControllerStep : PlanStep
 
     /// <summary>log(1 + e^x) as <see cref="Autograd.Functional.Softplus"/> computes it.</summary>
     private static float Softplus(float x) => MathF.Max(x, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(x)));
+
+    /// <summary>One task per frame t: <see cref="ControllerFeatures.FrameStatistics"/> of A_1 into row t of the per-frame buffers.</summary>
+    private struct FrameStatistics : IParallelBody
+    {
+        public float* Clip, Sums;
+        public double* Motion;
+        public long* NearZero;
+        public int Frames, Pixels, Channels;
+
+        public readonly void Invoke(int t)
+        {
+            var clip = new ReadOnlySpan<float>(Clip, Frames * Pixels * Channels);
+            (Motion[t], NearZero[t]) = ControllerFeatures.FrameStatistics(clip, Frames, Pixels, Channels, t, new Span<float>(Sums + (long)t * 2 * Channels, 2 * Channels));
+        }
+    }
 
     /// <summary>A fully connected layer, weight [out, in].</summary>
     private sealed record Layer(float[] Weight, float[] Bias)
