@@ -73,8 +73,8 @@ public static unsafe class SparseInputConv3d
     {
         var width = SimdDispatch.Width;
         return SparseInputPlanes.Applies(g, width) && g.OutChannels % SparseInputPlaneWeights.PassLanesOf(g.OutChannels, width) == 0
-        && pool.Kernel == pool.Stride && pool.Padding == new Dims3(0, 0, 0) && pool.Dilation == new Dims3(1, 1, 1)
-        && g.Output.T % pool.Kernel.T == 0 && g.Output.H % pool.Kernel.H == 0 && g.Output.W % pool.Kernel.W == 0;
+            && pool.Kernel == pool.Stride && pool.Padding == new Dims3(0, 0, 0) && pool.Dilation == new Dims3(1, 1, 1)
+            && g.Output.T % pool.Kernel.T == 0 && g.Output.H % pool.Kernel.H == 0 && g.Output.W % pool.Kernel.W == 0;
     }
 
     /// <summary>
