@@ -105,7 +105,7 @@ public static unsafe class GatedConv3d
         if (nonZeroFraction is { } given && !(given >= 0 && given <= 1))
             throw new ArgumentException($"The non-zero fraction must lie in [0, 1], got {given}.", nameof(nonZeroFraction));
         double density = nonZeroFraction ?? NonZeroFraction(g, input, mask);
-        if (density < GatedConv3dCrossover.Get(g, weightsInPlace: true) && SparseInputConv3d.FusesPool(g, pool, weights))
+        if (density < GatedConv3dCrossover.Get(g, weightsInPlace: true) && SparseInputConv3d.FusesPool(g, pool))
         {
             SparseInputConv3d.ForwardPooled(g, input, weights, pool, pooled, mask, out work);
             return GatedConvPath.SparseInput;

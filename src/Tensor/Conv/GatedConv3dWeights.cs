@@ -8,8 +8,8 @@ namespace NativeDance.Tensors.Conv;
 /// A conv's weights and bias prepared once for repeated <see cref="GatedConv3d"/> and <see cref="SparseInputConv3d"/>
 /// calls (an inference plan's layer): the weights in their usual layout on a 64-byte boundary, so the sparse kernel
 /// reads them in place where it can, and, where the sparse kernel runs its plane form (3 x 3 spatial window, stride 1,
-/// on AVX-512), also in that form's layout, which per-call weights would have to be copied into on every call. The
-/// buffers live on the pinned heap, so the object needs no disposal.
+/// on AVX-512 or AVX2), also in that form's layout for the running SIMD width, which per-call weights would have to be
+/// copied into on every call. The buffers live on the pinned heap, so the object needs no disposal.
 /// </summary>
 /// <example><code>var prepared = new GatedConv3dWeights(g, weight, bias);
 /// GatedConv3d.Forward(g, input, prepared, output, mask, out var work);</code></example>
@@ -31,11 +31,13 @@ public sealed unsafe class GatedConv3dWeights
         (_weight, _weightOffset) = Aligned(g.WeightLength);
         weight.CopyTo(_weight.AsSpan(_weightOffset, g.WeightLength));
         _bias = bias.ToArray();
-        if (!SparseInputPlanes.Applies(g, SimdDispatch.Best)) return;
-        (PlaneData, PlaneOffset) = Aligned(checked((int)SparseInputPlaneWeights.Length(g)));
+        var width = SimdDispatch.Width;
+        if (!SparseInputPlanes.Applies(g, width)) return;
+        PlaneLanes = SparseInputPlaneWeights.PassLanesOf(g.OutChannels, width);
+        (PlaneData, PlaneOffset) = Aligned(checked((int)SparseInputPlaneWeights.Length(g, PlaneLanes)));
         fixed (float* source = _weight, packed = PlaneData)
         {
-            var plane = SparseInputPlaneWeights.For(g, source + _weightOffset, packed + PlaneOffset);
+            var plane = SparseInputPlaneWeights.For(g, PlaneLanes, source + _weightOffset, packed + PlaneOffset);
             plane.Pack();
         }
     }
@@ -53,6 +55,12 @@ public sealed unsafe class GatedConv3dWeights
     internal float[]? PlaneData { get; }
 
     internal int PlaneOffset { get; }
+
+    /// <summary>
+    /// Lanes per pass of <see cref="PlaneData"/> (<see cref="SparseInputPlaneWeights.PassLanesOf"/> at the width it was
+    /// packed at), 0 for none: a call at a width whose passes differ packs its own copy instead.
+    /// </summary>
+    internal int PlaneLanes { get; }
 
     /// <summary>Checks that these weights were prepared for <paramref name="g"/>.</summary>
     /// <exception cref="ArgumentException">They were prepared for another geometry.</exception>

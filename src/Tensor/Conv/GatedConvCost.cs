@@ -14,7 +14,7 @@ public static class GatedConvCost
     /// Work of <see cref="SparseInputConv3d"/>'s Forward: every non-zero kept input element times every output pixel it
     /// reaches times Cout multiply-adds; the kept input elements read once by the compaction; every output written once
     /// (summed in a scratch row or plane in the cache). Entries are (weight offset, value) pairs of 8 bytes. In the
-    /// plane form (3 x 3 spatial window, stride 1, AVX-512): per output frame, pass over Cout and temporal tap on a
+    /// plane form (3 x 3 spatial window, stride 1, AVX-512 or AVX2): per output frame, pass over Cout and temporal tap on a
     /// kept input frame with non-zeros, every entry of that frame once (each line feeds three output rows at once), and
     /// the 9 x kept channels x Cout weights of that tap once (they stay in the cache while the frame's lines sweep
     /// them). In the row form: per output row, tap row and block of kept channels with non-zeros on the input line that
@@ -67,7 +67,7 @@ public static class GatedConvCost
         var channels = mask?.KeptChannels ?? Enumerable.Range(0, g.InChannels).ToArray();
         bool planes = SparseInputPlanes.Applies(g, width);
         int block = planes ? channels.Length : SparseInputAccumulation.ChannelBlockOf(g, channels.Length, width);
-        long passes = planes ? SparseInputPlaneWeights.PassesOf(g.OutChannels) : SparseInputAccumulation.CoutPasses(g, width);
+        long passes = planes ? SparseInputPlaneWeights.PassesOf(g.OutChannels, SparseInputPlaneWeights.PassLanesOf(g.OutChannels, width)) : SparseInputAccumulation.CoutPasses(g, width);
         long reachedNonZeros = 0, keptElements = 0, entriesRead = 0, weightsRead = 0;
         for (int n = 0; n < g.Batch; n++)
         for (int t = 0; t < g.Input.T; t++)

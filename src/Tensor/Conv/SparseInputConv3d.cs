@@ -41,25 +41,10 @@ public static unsafe class SparseInputConv3d
         ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, out ConvWorkCounters work)
     {
         Validate(g, input, weight, bias, output, mask);
-        if (!SparseInputPlanes.Applies(g, SimdDispatch.Width))
-        {
+        if (SparseInputPlanes.Applies(g, SimdDispatch.Width))
+            ForwardPlanes(g, input, weight, null, bias, output, mask, default, null, out work);
+        else
             ForwardRows(g, input, weight, bias, output, mask, out work);
-            return;
-        }
-        var (packed, capacity) = NativeBufferPool.Rent(checked((int)SparseInputPlaneWeights.Length(g)));
-        try
-        {
-            fixed (float* w = weight)
-            {
-                var planeWeights = SparseInputPlaneWeights.For(g, w, (float*)packed);
-                planeWeights.Pack();
-                ForwardPlanes(g, input, planeWeights, bias, output, mask, default, null, out work);
-            }
-        }
-        finally
-        {
-            NativeBufferPool.Return(packed, capacity);
-        }
     }
 
     /// <summary>
@@ -73,24 +58,24 @@ public static unsafe class SparseInputConv3d
     {
         weights.RequireGeometry(g);
         Validate(g, input, weights.Weight, weights.Bias, output, mask);
-        if (weights.PlaneData is null || !SparseInputPlanes.Applies(g, SimdDispatch.Width))
-        {
+        if (SparseInputPlanes.Applies(g, SimdDispatch.Width))
+            ForwardPlanes(g, input, weights.Weight, weights, weights.Bias, output, mask, default, null, out work);
+        else
             ForwardRows(g, input, weights.Weight, weights.Bias, output, mask, out work);
-            return;
-        }
-        fixed (float* packed = weights.PlaneData)
-            ForwardPlanes(g, input, SparseInputPlaneWeights.For(g, null, packed + weights.PlaneOffset), weights.Bias, output, mask, default, null, out work);
     }
 
     /// <summary>
     /// Whether <see cref="ForwardPooled"/> can fuse <paramref name="pool"/> into the plane form's copy-out: the plane
-    /// form runs with prepared weights, Cout is a whole number of vectors, and the pool's windows tile the conv's output
-    /// exactly (kernel = stride, no padding, dilation 1, dividing every axis).
+    /// form runs, Cout is a whole number of passes (so every lane pooled is a real channel), and the pool's windows
+    /// tile the conv's output exactly (kernel = stride, no padding, dilation 1, dividing every axis).
     /// </summary>
-    internal static bool FusesPool(in Conv3dGeometry g, in Pool3dGeometry pool, GatedConv3dWeights weights) =>
-        weights.PlaneData is not null && SparseInputPlanes.Applies(g, SimdDispatch.Width) && SparseInputWeights.PaddedOutChannels(g.OutChannels) == g.OutChannels
-        && pool.Kernel == pool.Stride && pool.Padding == new Dims3(0, 0, 0) && pool.Dilation == new Dims3(1, 1, 1)
-        && g.Output.T % pool.Kernel.T == 0 && g.Output.H % pool.Kernel.H == 0 && g.Output.W % pool.Kernel.W == 0;
+    internal static bool FusesPool(in Conv3dGeometry g, in Pool3dGeometry pool)
+    {
+        var width = SimdDispatch.Width;
+        return SparseInputPlanes.Applies(g, width) && g.OutChannels % SparseInputPlaneWeights.PassLanesOf(g.OutChannels, width) == 0
+            && pool.Kernel == pool.Stride && pool.Padding == new Dims3(0, 0, 0) && pool.Dilation == new Dims3(1, 1, 1)
+            && g.Output.T % pool.Kernel.T == 0 && g.Output.H % pool.Kernel.H == 0 && g.Output.W % pool.Kernel.W == 0;
+    }
 
     /// <summary>
     /// The prepared-weights forward followed by the max pool <paramref name="pool"/> (over the conv's output) into
@@ -101,17 +86,50 @@ public static unsafe class SparseInputConv3d
     internal static void ForwardPooled(in Conv3dGeometry g, ReadOnlySpan<float> input, GatedConv3dWeights weights, in Pool3dGeometry pool,
         Span<float> pooled, Conv3dInputMask? mask, out ConvWorkCounters work)
     {
-        fixed (float* packed = weights.PlaneData, y = pooled)
-            ForwardPlanes(g, input, SparseInputPlaneWeights.For(g, null, packed + weights.PlaneOffset), weights.Bias, default, mask, pool.Kernel, y, out work);
+        fixed (float* y = pooled)
+            ForwardPlanes(g, input, weights.Weight, weights, weights.Bias, default, mask, pool.Kernel, y, out work);
         work.OutputBytesWritten = (long)pool.OutputLength * sizeof(float);
     }
 
     /// <summary>
-    /// The plane form (see <see cref="SparseInputPlanes"/>): per-frame compaction, then one output frame and pass over
-    /// Cout per parallel iteration; with a <paramref name="pool"/> window (all zero for none), one pooled frame per iteration into
-    /// <paramref name="pooled"/> instead of <paramref name="output"/>.
+    /// The plane form at the dispatched width with the <paramref name="prepared"/> copy of the weights in its layout
+    /// where that copy was packed for this width's passes, else with <paramref name="weight"/> packed for this call
+    /// (per-call weights, or weights prepared at another width, which only a test forcing the width meets).
     /// </summary>
-    private static void ForwardPlanes(in Conv3dGeometry g, ReadOnlySpan<float> input, SparseInputPlaneWeights weights,
+    private static void ForwardPlanes(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, GatedConv3dWeights? prepared,
+        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, Dims3 pool, float* pooled, out ConvWorkCounters work)
+    {
+        int lanes = SparseInputPlaneWeights.PassLanesOf(g.OutChannels, SimdDispatch.Width);
+        nint copy = 0;
+        int copyCapacity = 0;
+        try
+        {
+            fixed (float* source = weight, ready = prepared?.PlaneData)
+            {
+                SparseInputPlaneWeights planeWeights;
+                if (prepared is not null && prepared.PlaneLanes == lanes)
+                    planeWeights = SparseInputPlaneWeights.For(g, lanes, null, ready + prepared.PlaneOffset);
+                else
+                {
+                    (copy, copyCapacity) = NativeBufferPool.Rent(checked((int)SparseInputPlaneWeights.Length(g, lanes)));
+                    planeWeights = SparseInputPlaneWeights.For(g, lanes, source, (float*)copy);
+                    planeWeights.Pack();
+                }
+                CompactAndSum(g, input, planeWeights, bias, output, mask, pool, pooled, out work);
+            }
+        }
+        finally
+        {
+            NativeBufferPool.Return(copy, copyCapacity);
+        }
+    }
+
+    /// <summary>
+    /// The plane form (see <see cref="SparseInputPlanes"/>) with weights in its layout: per-frame compaction, then one
+    /// output frame and pass over Cout per parallel iteration; with a <paramref name="pool"/> window (all zero for
+    /// none), one pooled frame per iteration into <paramref name="pooled"/> instead of <paramref name="output"/>.
+    /// </summary>
+    private static void CompactAndSum(in Conv3dGeometry g, ReadOnlySpan<float> input, SparseInputPlaneWeights weights,
         ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, Dims3 pool, float* pooled, out ConvWorkCounters work)
     {
         int frames = g.Batch * g.Input.T, pixels = g.Input.H * g.Input.W;
@@ -121,7 +139,7 @@ public static unsafe class SparseInputConv3d
         var (values, valuesCapacity) = NativeBufferPool.Rent(entryCount);
         var (offsets, offsetsCapacity) = NativeBufferPool.Rent(entryCount);
         var (starts, startsCapacity) = NativeBufferPool.Rent(checked(frames * (pixels + 1)));
-        int lanes = weights.PassLanes, rowLength = SparseInputPlanes.RowLengthOf(g), templateLength = weights.Passes * rowLength;
+        int lanes = weights.PassLanes, rowLength = SparseInputPlanes.RowLengthOf(g, lanes), templateLength = weights.Passes * rowLength;
         // Row templates, channel flags and offsets, per-pixel reach, per-frame reach (longs), frame flags (bytes).
         var (tables, tablesCapacity) = NativeBufferPool.Rent(checked(templateLength + 2 * g.InChannels + pixels + 2 * frames + g.Input.T / sizeof(float) + 1));
         try
@@ -167,7 +185,7 @@ public static unsafe class SparseInputConv3d
                     Starts = (int*)starts, Weights = weights, FrameKept = frameKept, FrameReach = frameReach, KeptChannels = keptChannels,
                     FrameCapacity = frameCapacity, Tallies = tallies, Pool = pool, Pooled = pooled,
                 };
-                ParallelFor.Run(planes.Count, ref planes);
+                SimdDispatch.Run(ref planes);
             }
             work = Counted(g, mask, keptChannels, tallies);
         }

@@ -11,8 +11,9 @@ namespace NativeDance.Tensors.Conv;
 /// its kept channels, pixel after pixel, as two parallel arrays (values, and offsets ci * channel stride into a
 /// <see cref="SparseInputPlaneWeights"/> slab) from index F * <see cref="FrameCapacity"/>; pixel p's entries are
 /// [Starts[s + p], Starts[s + p + 1]) with s = F * (H * W + 1), so a line's pixels, and a frame's lines, are adjacent
-/// runs. 16 channels at a time: the lanes that are kept and non-zero are compressed to the front of one full-vector
-/// store (which may write up to 15 stale values past the run, never past the frame's region, whose slack holds them).
+/// runs. 16 channels at a time (AVX-512), else 8 (AVX2): the lanes that are kept and non-zero are compressed to the
+/// front of one full-vector store (which may write up to 15 stale values past the run, never past the frame's region,
+/// whose slack holds them); AVX2 has no compress instruction, so a table gives the permutation per mask of 8 lanes.
 /// It also tallies, per frame, every entry times the output pixels of a frame its 3 x 3 window reaches
 /// (<see cref="PixelReach"/>), so the kernel counts its multiply-adds without touching the hot loop. Frames that no tap
 /// reads (dropped) are skipped. One frame per parallel iteration.
@@ -37,6 +38,9 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
     public int Frames, Pixels, InChannels;
     public long FrameCapacity;
 
+    /// <summary>Per mask of 8 lanes, the lanes it keeps in order (then zeros): 256 x 8 bytes on the pinned heap.</summary>
+    private static readonly byte[] CompressOrders = BuildCompressOrders();
+
     /// <summary>Entries one frame may hold: pixels x kept channels, plus the slack of the last full-vector store.</summary>
     public static long CapacityOf(int pixels, int keptChannels) => (long)pixels * keptChannels + Lanes;
 
@@ -53,20 +57,30 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
         float* values = Values + frame * FrameCapacity;
         int* offsets = Offsets + frame * FrameCapacity;
         float* pixel = Input + (long)frame * Pixels * InChannels;
-        int channels = InChannels, vectorEnd = channels - channels % Lanes, cursor = 0;
+        int channels = InChannels, cursor = 0;
         long reach = 0;
+        fixed (byte* orders = CompressOrders)
         for (int p = 0; p < Pixels; p++, pixel += channels)
         {
             starts[p] = cursor;
             if (p > 0) reach += (long)(cursor - starts[p - 1]) * PixelReach[p - 1];
             int c = 0;
-            for (; c < vectorEnd; c += Lanes)
+            for (; Avx512F.IsSupported && c + Lanes <= channels; c += Lanes)
             {
                 var v = Vector512.Load(pixel + c);
                 var keep = ~Vector512.Equals(v, Vector512<float>.Zero).AsInt32() & Vector512.Load(ChannelKept + c);
                 Avx512F.Compress(Vector512<float>.Zero, keep.AsSingle(), v).Store(values + cursor);
                 Avx512F.Compress(Vector512<int>.Zero, keep, Vector512.Load(ChannelOffsets + c)).Store(offsets + cursor);
                 cursor += BitOperations.PopCount(keep.ExtractMostSignificantBits());
+            }
+            for (; !Avx512F.IsSupported && Avx2.IsSupported && c + 8 <= channels; c += 8)
+            {
+                var v = Vector256.Load(pixel + c);
+                uint keep = (~Vector256.Equals(v, Vector256<float>.Zero).AsInt32() & Vector256.Load(ChannelKept + c)).ExtractMostSignificantBits();
+                var order = Avx2.ConvertToVector256Int32(orders + keep * 8);
+                Avx2.PermuteVar8x32(v, order).Store(values + cursor);
+                Avx2.PermuteVar8x32(Vector256.Load(ChannelOffsets + c), order).Store(offsets + cursor);
+                cursor += BitOperations.PopCount(keep);
             }
             // Branch-free: every value is written, and the run only grows past kept non-zeros.
             for (; c < channels; c++)
@@ -80,6 +94,18 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
         starts[Pixels] = cursor;
         if (Pixels > 0) reach += (long)(cursor - starts[Pixels - 1]) * PixelReach[Pixels - 1];
         FrameReach[frame] = reach;
+    }
+
+    private static byte[] BuildCompressOrders()
+    {
+        var orders = GC.AllocateArray<byte>(256 * 8, pinned: true);
+        for (int mask = 0; mask < 256; mask++)
+        {
+            int kept = 0;
+            for (int lane = 0; lane < 8; lane++)
+                if ((mask >> lane & 1) != 0) orders[mask * 8 + kept++] = (byte)lane;
+        }
+        return orders;
     }
 
     /// <summary>Along one axis of a 3-tap, stride-1 window: the taps of input position <paramref name="i"/> that land among <paramref name="outputs"/> positions.</summary>

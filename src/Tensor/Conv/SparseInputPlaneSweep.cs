@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using NativeDance.Tensors.Gemm;
 
 namespace NativeDance.Tensors.Conv;
 
@@ -10,13 +10,14 @@ namespace NativeDance.Tensors.Conv;
 /// row the sums of three pixels sit in registers as a sliding window (as in <see cref="SparseInputWindow{TOps, TVec}"/>),
 /// 9 x V accumulators in all. One broadcast feeds 9 x V multiply-adds on independent chains, and the per-pixel cost
 /// (storing the finished pixel, loading the next, the loop's exit) is shared by three rows. Tap rows that land outside
-/// the output frame (the first and last lines of a padded plane) are left out (<see cref="IPlaneRows"/>).
+/// the output frame (the first and last lines of a padded plane) are left out (<see cref="IPlaneRows"/>). V = 2 needs
+/// 18 accumulators, so only AVX-512's 32 registers take it; AVX2's 16 hold V = 1 (9 accumulators and the broadcast).
 /// </summary>
-internal static unsafe class SparseInputPlaneSweep
+internal static unsafe class SparseInputPlaneSweep<TOps, TVec> where TOps : IVectorOps<TVec> where TVec : unmanaged
 {
     /// <summary>
     /// Adds the entries [starts[0], starts[width]) of one line (values and slab offsets) times the slab
-    /// <paramref name="w"/> ([ci][kh][kw][V x 16], see <see cref="SparseInputPlaneWeights"/>) to rows
+    /// <paramref name="w"/> ([ci][kh][kw][V x lanes], see <see cref="SparseInputPlaneWeights"/>) to rows
     /// <paramref name="row0"/>, <paramref name="row1"/>, <paramref name="row2"/> (tap rows kh = 0, 1, 2; pixel wo at
     /// row + wo * <paramref name="stride"/>, with the guard slots of <see cref="SparseInputWindow{TOps, TVec}"/> on
     /// either side); rows <typeparamref name="TRows"/> leaves out are neither read nor written. (The multiply-adds that
@@ -26,22 +27,21 @@ internal static unsafe class SparseInputPlaneSweep
     public static void Sweep<TS, TRows>(float* w, float* values, int* offsets, int* starts, int width, int padding,
         float* row0, float* row1, float* row2, int stride) where TS : struct, ISumVectors where TRows : struct, IPlaneRows
     {
-        const int L = 16;
-        int v = TS.Vectors, tap = v * L;
+        int l = TOps.Lanes, v = TS.Vectors, tap = v * l;
         bool r0 = TRows.Row0, r2 = TRows.Row2;
         // Per row r: a = output pixel iw + pw - 2 (tap kw = 2), b = iw + pw - 1 (kw = 1), c = iw + pw (kw = 0).
         nint slot = (nint)(padding - 2) * stride;
-        Vector512<float> a00 = r0 ? Load(row0 + slot) : default, a01 = r0 && v > 1 ? Load(row0 + slot + L) : default;
-        Vector512<float> a10 = Load(row1 + slot), a11 = v > 1 ? Load(row1 + slot + L) : default;
-        Vector512<float> a20 = r2 ? Load(row2 + slot) : default, a21 = r2 && v > 1 ? Load(row2 + slot + L) : default;
+        TVec a00 = r0 ? TOps.Load(row0 + slot) : TOps.Zero, a01 = r0 && v > 1 ? TOps.Load(row0 + slot + l) : TOps.Zero;
+        TVec a10 = TOps.Load(row1 + slot), a11 = v > 1 ? TOps.Load(row1 + slot + l) : TOps.Zero;
+        TVec a20 = r2 ? TOps.Load(row2 + slot) : TOps.Zero, a21 = r2 && v > 1 ? TOps.Load(row2 + slot + l) : TOps.Zero;
         nint next = slot + stride;
-        Vector512<float> b00 = r0 ? Load(row0 + next) : default, b01 = r0 && v > 1 ? Load(row0 + next + L) : default;
-        Vector512<float> b10 = Load(row1 + next), b11 = v > 1 ? Load(row1 + next + L) : default;
-        Vector512<float> b20 = r2 ? Load(row2 + next) : default, b21 = r2 && v > 1 ? Load(row2 + next + L) : default;
+        TVec b00 = r0 ? TOps.Load(row0 + next) : TOps.Zero, b01 = r0 && v > 1 ? TOps.Load(row0 + next + l) : TOps.Zero;
+        TVec b10 = TOps.Load(row1 + next), b11 = v > 1 ? TOps.Load(row1 + next + l) : TOps.Zero;
+        TVec b20 = r2 ? TOps.Load(row2 + next) : TOps.Zero, b21 = r2 && v > 1 ? TOps.Load(row2 + next + l) : TOps.Zero;
         next += stride;
-        Vector512<float> c00 = r0 ? Load(row0 + next) : default, c01 = r0 && v > 1 ? Load(row0 + next + L) : default;
-        Vector512<float> c10 = Load(row1 + next), c11 = v > 1 ? Load(row1 + next + L) : default;
-        Vector512<float> c20 = r2 ? Load(row2 + next) : default, c21 = r2 && v > 1 ? Load(row2 + next + L) : default;
+        TVec c00 = r0 ? TOps.Load(row0 + next) : TOps.Zero, c01 = r0 && v > 1 ? TOps.Load(row0 + next + l) : TOps.Zero;
+        TVec c10 = TOps.Load(row1 + next), c11 = v > 1 ? TOps.Load(row1 + next + l) : TOps.Zero;
+        TVec c20 = r2 ? TOps.Load(row2 + next) : TOps.Zero, c21 = r2 && v > 1 ? TOps.Load(row2 + next + l) : TOps.Zero;
         for (int iw = 0; iw < width; iw++, slot += stride)
         {
             int k = starts[iw], end = starts[iw + 1];
@@ -49,40 +49,40 @@ internal static unsafe class SparseInputPlaneSweep
             bool useA = padding != 1 || iw > 0, useC = padding != 1 || iw < width - 1;
             for (; k < end; k++)
             {
-                var x = Vector512.Create(values[k]);
+                var x = TOps.Broadcast(values[k]);
                 float* q = w + offsets[k];
                 // Tap (kh, kw) at q + (3 kh + kw) * tap: kw = 0 feeds c, 1 feeds b, 2 feeds a.
                 if (useC)
                 {
-                    if (r0) c00 = Vector512.FusedMultiplyAdd(x, Load(q), c00);
-                    c10 = Vector512.FusedMultiplyAdd(x, Load(q + 3 * tap), c10);
-                    if (r2) c20 = Vector512.FusedMultiplyAdd(x, Load(q + 6 * tap), c20);
+                    if (r0) c00 = TOps.MultiplyAdd(x, TOps.Load(q), c00);
+                    c10 = TOps.MultiplyAdd(x, TOps.Load(q + 3 * tap), c10);
+                    if (r2) c20 = TOps.MultiplyAdd(x, TOps.Load(q + 6 * tap), c20);
                     if (v > 1)
                     {
-                        if (r0) c01 = Vector512.FusedMultiplyAdd(x, Load(q + L), c01);
-                        c11 = Vector512.FusedMultiplyAdd(x, Load(q + 3 * tap + L), c11);
-                        if (r2) c21 = Vector512.FusedMultiplyAdd(x, Load(q + 6 * tap + L), c21);
+                        if (r0) c01 = TOps.MultiplyAdd(x, TOps.Load(q + l), c01);
+                        c11 = TOps.MultiplyAdd(x, TOps.Load(q + 3 * tap + l), c11);
+                        if (r2) c21 = TOps.MultiplyAdd(x, TOps.Load(q + 6 * tap + l), c21);
                     }
                 }
-                if (r0) b00 = Vector512.FusedMultiplyAdd(x, Load(q + tap), b00);
-                b10 = Vector512.FusedMultiplyAdd(x, Load(q + 4 * tap), b10);
-                if (r2) b20 = Vector512.FusedMultiplyAdd(x, Load(q + 7 * tap), b20);
+                if (r0) b00 = TOps.MultiplyAdd(x, TOps.Load(q + tap), b00);
+                b10 = TOps.MultiplyAdd(x, TOps.Load(q + 4 * tap), b10);
+                if (r2) b20 = TOps.MultiplyAdd(x, TOps.Load(q + 7 * tap), b20);
                 if (v > 1)
                 {
-                    if (r0) b01 = Vector512.FusedMultiplyAdd(x, Load(q + tap + L), b01);
-                    b11 = Vector512.FusedMultiplyAdd(x, Load(q + 4 * tap + L), b11);
-                    if (r2) b21 = Vector512.FusedMultiplyAdd(x, Load(q + 7 * tap + L), b21);
+                    if (r0) b01 = TOps.MultiplyAdd(x, TOps.Load(q + tap + l), b01);
+                    b11 = TOps.MultiplyAdd(x, TOps.Load(q + 4 * tap + l), b11);
+                    if (r2) b21 = TOps.MultiplyAdd(x, TOps.Load(q + 7 * tap + l), b21);
                 }
                 if (useA)
                 {
-                    if (r0) a00 = Vector512.FusedMultiplyAdd(x, Load(q + 2 * tap), a00);
-                    a10 = Vector512.FusedMultiplyAdd(x, Load(q + 5 * tap), a10);
-                    if (r2) a20 = Vector512.FusedMultiplyAdd(x, Load(q + 8 * tap), a20);
+                    if (r0) a00 = TOps.MultiplyAdd(x, TOps.Load(q + 2 * tap), a00);
+                    a10 = TOps.MultiplyAdd(x, TOps.Load(q + 5 * tap), a10);
+                    if (r2) a20 = TOps.MultiplyAdd(x, TOps.Load(q + 8 * tap), a20);
                     if (v > 1)
                     {
-                        if (r0) a01 = Vector512.FusedMultiplyAdd(x, Load(q + 2 * tap + L), a01);
-                        a11 = Vector512.FusedMultiplyAdd(x, Load(q + 5 * tap + L), a11);
-                        if (r2) a21 = Vector512.FusedMultiplyAdd(x, Load(q + 8 * tap + L), a21);
+                        if (r0) a01 = TOps.MultiplyAdd(x, TOps.Load(q + 2 * tap + l), a01);
+                        a11 = TOps.MultiplyAdd(x, TOps.Load(q + 5 * tap + l), a11);
+                        if (r2) a21 = TOps.MultiplyAdd(x, TOps.Load(q + 8 * tap + l), a21);
                     }
                 }
             }
@@ -94,14 +94,14 @@ internal static unsafe class SparseInputPlaneSweep
             (a10, a11, b10, b11) = (b10, b11, c10, c11);
             (a20, a21, b20, b21) = (b20, b21, c20, c21);
             next = slot + 3 * stride;
-            if (r0) c00 = Load(row0 + next);
-            c10 = Load(row1 + next);
-            if (r2) c20 = Load(row2 + next);
+            if (r0) c00 = TOps.Load(row0 + next);
+            c10 = TOps.Load(row1 + next);
+            if (r2) c20 = TOps.Load(row2 + next);
             if (v > 1)
             {
-                if (r0) c01 = Load(row0 + next + L);
-                c11 = Load(row1 + next + L);
-                if (r2) c21 = Load(row2 + next + L);
+                if (r0) c01 = TOps.Load(row0 + next + l);
+                c11 = TOps.Load(row1 + next + l);
+                if (r2) c21 = TOps.Load(row2 + next + l);
             }
         }
         if (r0) Store<TS>(row0 + slot, a00, a01);
@@ -114,13 +114,10 @@ internal static unsafe class SparseInputPlaneSweep
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Load(float* source) => Vector512.Load(source);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TS>(float* destination, Vector512<float> s0, Vector512<float> s1) where TS : struct, ISumVectors
+    private static void Store<TS>(float* destination, TVec s0, TVec s1) where TS : struct, ISumVectors
     {
-        s0.Store(destination);
-        if (TS.Vectors > 1) s1.Store(destination + 16);
+        TOps.Store(destination, s0);
+        if (TS.Vectors > 1) TOps.Store(destination + TOps.Lanes, s1);
     }
 }
 

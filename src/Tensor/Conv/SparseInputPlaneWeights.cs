@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
+using NativeDance.Tensors.Gemm;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Conv;
 
 /// <summary>
 /// The weights as the plane form of <see cref="SparseInputConv3d"/> reads them (kH = kW = 3): Cout is cut into passes
-/// of <see cref="PassLanes"/> lanes (two vectors of 16 when Cout padded to 16 has an even number of vectors, else one),
-/// and the layout is [pass][kt][ci][kh][kw][lane], zero-padded lanes past Cout. One input value's nine (kh, kw) weight
+/// of <see cref="PassLanes"/> lanes (the vectors of sums one sweep holds, see <see cref="PassLanesOf"/>), and the layout is [pass][kt][ci][kh][kw][lane], zero-padded lanes past Cout. One input value's nine (kh, kw) weight
 /// rows of a pass are then adjacent, at offsets the kernel knows at compile time, so every multiply-add takes its
 /// weight from one base register plus a constant; the entry's offset ci * <see cref="ChannelStride"/> is the only
 /// variable part. All input channels are laid out, so one copy serves every mask. One pass and kt per parallel
@@ -25,23 +25,29 @@ internal unsafe struct SparseInputPlaneWeights : IParallelBody
 
     public int KernelT, InChannels, OutChannels, PassLanes;
 
-    public static SparseInputPlaneWeights For(in Conv3dGeometry g, float* source, float* data) => new()
+    /// <summary>The layout for <paramref name="g"/> with passes of <paramref name="passLanes"/> lanes (<see cref="PassLanesOf"/>).</summary>
+    public static SparseInputPlaneWeights For(in Conv3dGeometry g, int passLanes, float* source, float* data) => new()
     {
         Source = source, Data = data, KernelT = g.Kernel.T, InChannels = g.InChannels, OutChannels = g.OutChannels,
-        PassLanes = PassLanesOf(g.OutChannels),
+        PassLanes = passLanes,
     };
 
-    /// <summary>Lanes per pass: 32 when Cout padded to 16 is an even number of vectors, else 16.</summary>
-    public static int PassLanesOf(int outChannels) => SparseInputWeights.PaddedOutChannels(outChannels) % 32 == 0 ? 32 : 16;
+    /// <summary>
+    /// Lanes per pass at <paramref name="width"/>: with AVX-512, 32 when Cout padded to 16 is an even number of vectors,
+    /// else 16 (a pass of two vectors where Cout allows, since each pass reads the entries again); below, one vector
+    /// (AVX2's 16 registers hold the sums of one).
+    /// </summary>
+    public static int PassLanesOf(int outChannels, SimdWidth width) =>
+        width != SimdWidth.Vector512 ? GatedConvCost.LanesOf(width) : SparseInputWeights.PaddedOutChannels(outChannels) % 32 == 0 ? 32 : 16;
 
-    /// <summary>Passes over Cout for <paramref name="outChannels"/>.</summary>
-    public static int PassesOf(int outChannels) => SparseInputWeights.PaddedOutChannels(outChannels) / PassLanesOf(outChannels);
+    /// <summary>Passes over <paramref name="outChannels"/> of <paramref name="passLanes"/> lanes each.</summary>
+    public static int PassesOf(int outChannels, int passLanes) => (outChannels + passLanes - 1) / passLanes;
 
-    /// <summary>Floats of the packed copy of <paramref name="g"/>'s weights.</summary>
-    public static long Length(in Conv3dGeometry g) => (long)g.Kernel.T * g.InChannels * Taps * SparseInputWeights.PaddedOutChannels(g.OutChannels);
+    /// <summary>Floats of the packed copy of <paramref name="g"/>'s weights in passes of <paramref name="passLanes"/> lanes.</summary>
+    public static long Length(in Conv3dGeometry g, int passLanes) => (long)g.Kernel.T * g.InChannels * Taps * PassesOf(g.OutChannels, passLanes) * passLanes;
 
     /// <summary>Passes over Cout.</summary>
-    public readonly int Passes => PassesOf(OutChannels);
+    public readonly int Passes => PassesOf(OutChannels, PassLanes);
 
     /// <summary>Floats between two input channels' weights in one (pass, kt) slab: what an entry's offset counts in.</summary>
     public readonly int ChannelStride => Taps * PassLanes;

@@ -12,12 +12,13 @@ namespace NativeDance.Tensors.Conv;
 /// thread. The sums go to an aligned scratch plane (Ho rows of Wo pixels with guard slots, the pass's lanes per
 /// pixel) and a trash row that takes the sums of tap rows landing outside the frame. Bias first; then per temporal tap
 /// kt on a kept, in-range input frame with entries, per input line with entries:
-/// <see cref="SparseInputPlaneSweep.Sweep{TS, TRows}"/> into the three output rows it reaches; the pass's weights for
+/// <see cref="SparseInputPlaneSweep{TOps, TVec}.Sweep{TS, TRows}"/> into the three output rows it reaches; the pass's weights for
 /// one kt stay in the cache while the frame's lines sweep them. Adds what it executes to <see cref="Tallies"/> (see
 /// <see cref="SparseInputAccumulation"/>). With a fused max pool, one parallel iteration sums the output frames of one
-/// pooled frame in turn, and the copy-out writes their window maxima instead of the sums.
+/// pooled frame in turn, and the copy-out writes their window maxima instead of the sums. Runs at the dispatched
+/// width (<see cref="Run{TOps, TVec}"/>), whose vectors <see cref="Weights"/> was packed for.
 /// </summary>
-internal unsafe struct SparseInputPlanes : IParallelBody
+internal unsafe struct SparseInputPlanes : ISimdAction
 {
     /// <summary>Scratch slots past each end of an output row the sweep may touch.</summary>
     public const int GuardsBefore = SparseInputWindow<Vector512Ops, Vector512<float>>.GuardsBefore;
@@ -40,12 +41,12 @@ internal unsafe struct SparseInputPlanes : IParallelBody
     public long* Tallies;
 
     /// <summary>
-    /// Whether <paramref name="g"/> runs in the plane form at <paramref name="width"/>: AVX-512, groups 1, a 3 x 3
+    /// Whether <paramref name="g"/> runs in the plane form at <paramref name="width"/>: AVX-512 or AVX2, groups 1, a 3 x 3
     /// (kh, kw) window with stride and dilation 1 and padding at most 2 along H and W (any kT, stride, dilation and
     /// padding along T).
     /// </summary>
     public static bool Applies(in Conv3dGeometry g, SimdWidth width) =>
-        width == SimdWidth.Vector512 && g.Groups == 1
+        width is SimdWidth.Vector512 or SimdWidth.Vector256 && g.Groups == 1
         && g.Kernel.H == 3 && g.Stride.H == 1 && g.Dilation.H == 1 && g.Padding.H <= 2
         && g.Kernel.W == 3 && g.Stride.W == 1 && g.Dilation.W == 1 && g.Padding.W <= 2;
 
@@ -61,14 +62,21 @@ internal unsafe struct SparseInputPlanes : IParallelBody
     /// <summary>Parallel iterations: output frames, or pooled frames (each a group of <see cref="Pool"/>.T output frames), times passes.</summary>
     public readonly int Count => Geometry.Batch * (Pool.T == 0 ? Geometry.Output.T : Geometry.Output.T / Pool.T) * Weights.Passes;
 
-    /// <summary>Floats of one scratch row: Wo pixels and the guard slots, <see cref="SparseInputPlaneWeights.PassLanes"/> each.</summary>
-    public static int RowLengthOf(in Conv3dGeometry g) =>
-        (g.Output.W + GuardsBefore + GuardsAfter) * SparseInputPlaneWeights.PassLanesOf(g.OutChannels);
+    /// <summary>Floats of one scratch row: Wo pixels and the guard slots, <paramref name="passLanes"/> each.</summary>
+    public static int RowLengthOf(in Conv3dGeometry g, int passLanes) => (g.Output.W + GuardsBefore + GuardsAfter) * passLanes;
 
-    private readonly int RowLength => RowLengthOf(Geometry);
+    private readonly int RowLength => RowLengthOf(Geometry, Weights.PassLanes);
 
+    /// <summary>All parallel iterations with the vectors of <typeparamref name="TOps"/>: AVX-512 or AVX2 (see <see cref="Applies"/>).</summary>
+    public readonly void Run<TOps, TVec>() where TOps : IVectorOps<TVec> where TVec : unmanaged
+    {
+        var body = new Body<TOps, TVec> { Planes = this };
+        ParallelFor.Run(Count, ref body);
+    }
+
+    /// <summary>Parallel iteration <paramref name="unit"/>: one output or pooled frame and one pass.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public readonly void Invoke(int unit)
+    private readonly void Invoke<TOps, TVec>(int unit) where TOps : IVectorOps<TVec> where TVec : unmanaged
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         int passes = Weights.Passes, pass = unit % passes, frameUnit = unit / passes, lanes = Weights.PassLanes, rowLength = RowLength;
@@ -78,7 +86,7 @@ internal unsafe struct SparseInputPlanes : IParallelBody
             float* rows = (float*)scratch + GuardsBefore * lanes, trash = rows + (nint)g.Output.H * rowLength;
             if (Pool.T == 0)
             {
-                Sum(frameUnit, pass, (float*)scratch, rows, trash);
+                Sum<TOps, TVec>(frameUnit, pass, (float*)scratch, rows, trash);
                 CopyOut(rows, Output + (nint)frameUnit * g.Output.H * g.Output.W * g.OutChannels, pass);
                 return;
             }
@@ -87,8 +95,8 @@ internal unsafe struct SparseInputPlanes : IParallelBody
             float* pooled = Pooled + (nint)frameUnit * (g.Output.H / Pool.H) * (g.Output.W / Pool.W) * g.OutChannels;
             for (int f = 0; f < Pool.T; f++)
             {
-                Sum(n * g.Output.T + pt * Pool.T + f, pass, (float*)scratch, rows, trash);
-                PoolOut(rows, pooled, pass, first: f == 0);
+                Sum<TOps, TVec>(n * g.Output.T + pt * Pool.T + f, pass, (float*)scratch, rows, trash);
+                PoolOut<TOps, TVec>(rows, pooled, pass, first: f == 0);
             }
         }
         finally
@@ -98,7 +106,7 @@ internal unsafe struct SparseInputPlanes : IParallelBody
     }
 
     /// <summary>The sums of output frame <paramref name="plane"/> (n * To + to), lanes of pass <paramref name="pass"/>, into the scratch rows, starting from the bias template.</summary>
-    private readonly void Sum(int plane, int pass, float* scratch, float* rows, float* trash)
+    private readonly void Sum<TOps, TVec>(int plane, int pass, float* scratch, float* rows, float* trash) where TOps : IVectorOps<TVec> where TVec : unmanaged
     {
         // Every row starts as the template: the pass's bias at real pixels, zeros in the guard slots (and the trash
         // row, a copy too: anything finite would do, zeros hold no denormals).
@@ -107,7 +115,7 @@ internal unsafe struct SparseInputPlanes : IParallelBody
         nuint rowBytes = (nuint)rowLength * sizeof(float);
         for (int ho = 0; ho <= Geometry.Output.H; ho++)
             NativeMemory.Copy(template, scratch + (nint)ho * rowLength, rowBytes);
-        Accumulate(plane, pass, rows, trash, rowLength);
+        Accumulate<TOps, TVec>(plane, pass, rows, trash, rowLength);
     }
 
     /// <summary>One output frame's sums of one pass from the scratch rows to their lanes of <paramref name="output"/> (Ho x Wo x Cout).</summary>
@@ -135,9 +143,9 @@ internal unsafe struct SparseInputPlanes : IParallelBody
     /// One output frame's sums of one pass, max-pooled over pH x pW windows, into the pass's lanes of the pooled frame:
     /// stored by the group's <paramref name="first"/> frame, maxed into by the others. Cout is a whole number of vectors
     /// (see <see cref="SparseInputConv3d.FusesPool"/>), so every pass's lanes are real channels.
-    /// <see cref="Vector512.Max"/> propagates NaN as the engine's pool does.
+    /// <see cref="IVectorOps{TVec}.Max"/> propagates NaN as the engine's pool does.
     /// </summary>
-    private readonly void PoolOut(float* rows, float* pooled, int pass, bool first)
+    private readonly void PoolOut<TOps, TVec>(float* rows, float* pooled, int pass, bool first) where TOps : IVectorOps<TVec> where TVec : unmanaged
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         int pooledHeight = g.Output.H / Pool.H, pooledWidth = g.Output.W / Pool.W, cout = g.OutChannels;
@@ -147,18 +155,18 @@ internal unsafe struct SparseInputPlanes : IParallelBody
         for (int pw = 0; pw < pooledWidth; pw++, pooled += cout)
         {
             float* corner = rows + (nint)ph * Pool.H * rowLength + (nint)pw * Pool.W * lanes;
-            for (int v = 0; v < lanes; v += 16)
+            for (int v = 0; v < lanes; v += TOps.Lanes)
             {
-                var best = first ? Vector512.Load(corner + v) : Vector512.Max(Vector512.Load(pooled + v), Vector512.Load(corner + v));
+                var best = first ? TOps.Load(corner + v) : TOps.Max(TOps.Load(pooled + v), TOps.Load(corner + v));
                 for (int h = 0; h < Pool.H; h++)
                 for (int w = 0; w < Pool.W; w++)
-                    best = Vector512.Max(best, Vector512.Load(corner + (nint)h * rowLength + (nint)w * lanes + v));
-                best.Store(pooled + v);
+                    best = TOps.Max(best, TOps.Load(corner + (nint)h * rowLength + (nint)w * lanes + v));
+                TOps.Store(pooled + v, best);
             }
         }
     }
 
-    private readonly void Accumulate(int plane, int pass, float* rows, float* trash, int rowLength)
+    private readonly void Accumulate<TOps, TVec>(int plane, int pass, float* rows, float* trash, int rowLength) where TOps : IVectorOps<TVec> where TVec : unmanaged
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         int to = plane % g.Output.T, n = plane / g.Output.T, pixels = g.Input.H * g.Input.W, width = g.Input.W;
@@ -188,8 +196,8 @@ internal unsafe struct SparseInputPlanes : IParallelBody
                 int top = ih + g.Padding.H;
                 float* row0 = RowOf(top, rows, trash, rowLength), row1 = RowOf(top - 1, rows, trash, rowLength);
                 float* row2 = RowOf(top - 2, rows, trash, rowLength);
-                if (lanes == 32) Sweep<Sum2>(slab, values, offsets, line, row0, row1, row2, lanes, trash);
-                else Sweep<Sum1>(slab, values, offsets, line, row0, row1, row2, lanes, trash);
+                if (lanes > TOps.Lanes) Sweep<TOps, TVec, Sum2>(slab, values, offsets, line, row0, row1, row2, lanes, trash);
+                else Sweep<TOps, TVec, Sum1>(slab, values, offsets, line, row0, row1, row2, lanes, trash);
                 entries += lineEntries;
             }
         }
@@ -199,19 +207,27 @@ internal unsafe struct SparseInputPlanes : IParallelBody
     }
 
     /// <summary>One line into its three rows, leaving out a first or last row that is the trash row (the middle one never is, with padding at most 2, unless the frame is tiny).</summary>
-    private readonly void Sweep<TS>(float* slab, float* values, int* offsets, int* line, float* row0, float* row1, float* row2, int stride, float* trash)
-        where TS : struct, ISumVectors
+    private readonly void Sweep<TOps, TVec, TS>(float* slab, float* values, int* offsets, int* line, float* row0, float* row1, float* row2, int stride, float* trash)
+        where TOps : IVectorOps<TVec> where TVec : unmanaged where TS : struct, ISumVectors
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         bool real0 = row0 < trash, real1 = row1 < trash, real2 = row2 < trash;
         if (real1 && real0 && !real2)
-            SparseInputPlaneSweep.Sweep<TS, UpperRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+            SparseInputPlaneSweep<TOps, TVec>.Sweep<TS, UpperRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
         else if (real1 && !real0 && real2)
-            SparseInputPlaneSweep.Sweep<TS, LowerRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+            SparseInputPlaneSweep<TOps, TVec>.Sweep<TS, LowerRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
         else
-            SparseInputPlaneSweep.Sweep<TS, AllRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+            SparseInputPlaneSweep<TOps, TVec>.Sweep<TS, AllRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
     }
 
     private readonly float* RowOf(int ho, float* rows, float* trash, int rowLength) =>
         (uint)ho >= (uint)Geometry.Output.H ? trash : rows + (nint)ho * rowLength;
+
+    /// <summary>The parallel body at one width: <see cref="Invoke{TOps, TVec}"/> per iteration.</summary>
+    private struct Body<TOps, TVec> : IParallelBody where TOps : IVectorOps<TVec> where TVec : unmanaged
+    {
+        public SparseInputPlanes Planes;
+
+        public readonly void Invoke(int unit) => Planes.Invoke<TOps, TVec>(unit);
+    }
 }

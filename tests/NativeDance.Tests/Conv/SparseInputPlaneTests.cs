@@ -9,7 +9,7 @@ using NativeDance.Tests.Testing;
 namespace NativeDance.Tests.Conv;
 
 /// <summary>
-/// The plane form of the sparse-input conv (3 x 3 spatial window, stride and dilation 1 along H and W, AVX-512) and
+/// The plane form of the sparse-input conv (3 x 3 spatial window, stride and dilation 1 along H and W, AVX-512 or AVX2) and
 /// weights prepared once (<see cref="GatedConv3dWeights"/>), which every gated inference plan uses.
 /// </summary>
 [Collection(nameof(KernelSettings))]
@@ -20,8 +20,9 @@ public class SparseInputPlaneTests
     /// <summary>
     /// Random plane-form geometries (odd sizes, any temporal kernel, stride, padding and dilation, spatial padding 0-2,
     /// Cin across whole vectors and tails, Cout across one and two vectors per pass and padded lanes), densities 0, tiny,
-    /// random and 1, random masks, 1 and 2 threads, weights per call and prepared: equal to the dense conv of the masked
-    /// input, sentinels intact, counters equal to the analytic ones. Below AVX-512 the row form runs instead.
+    /// random and 1, random masks, 1 and 2 threads, weights per call, prepared at the running width and prepared at
+    /// another width (whose passes differ, so the call packs its own copy): equal to the dense conv of the masked input,
+    /// sentinels intact, counters equal to the analytic ones. Below AVX2 the row form runs instead.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -37,20 +38,21 @@ public class SparseInputPlaneTests
             var (x, w, b) = SparseOperands.Create(g, density, random.Next(2) == 0, random);
             var mask = trial == 3 ? null : SparseOperands.RandomMask(g, random);
             var expected = SparseOperands.Reference(g, x, w, b, mask);
-            var prepared = new GatedConv3dWeights(g, w, b);
-            foreach (var width in KernelSettings.Widths().Take(2))
+            var widths = KernelSettings.Widths().Take(2).ToArray();
+            var weights = widths.Select(width => ($"prepared at {width}", (GatedConv3dWeights?)PreparedAt(width, g, w, b))).Prepend(("per call", null));
+            foreach (var width in widths)
             foreach (int threads in new[] { 1, 2 })
-            foreach (bool usePrepared in new[] { false, true })
+            foreach (var (how, prepared) in weights)
             {
-                Assert.Equal(width == SimdWidth.Vector512, SparseInputPlanes.Applies(g, width));
+                Assert.Equal(width is SimdWidth.Vector512 or SimdWidth.Vector256, SparseInputPlanes.Applies(g, width));
                 var y = new GuardedBuffer(g.OutputLength);
                 ConvWorkCounters work = default;
                 KernelSettings.Run(width, threads, () =>
                 {
-                    if (usePrepared) SparseInputConv3d.Forward(g, x, prepared, y.Span, mask, out work);
+                    if (prepared is not null) SparseInputConv3d.Forward(g, x, prepared, y.Span, mask, out work);
                     else SparseInputConv3d.Forward(g, x, w, b, y.Span, mask, out work);
                 });
-                string context = $"{g} density {density:F2} {SparseOperands.Describe(mask)} {width} threads={threads} prepared={usePrepared}";
+                string context = $"{g} density {density:F2} {SparseOperands.Describe(mask)} {width} threads={threads} weights {how}";
                 Numerics.AssertClose(y.Span, expected, Tolerance, context);
                 y.AssertGuardIntact(context);
                 Assert.Equal(GatedConvCost.SparseInput(g, mask, x, width), work);
@@ -105,9 +107,10 @@ public class SparseInputPlaneTests
     }
 
     /// <summary>
-    /// The gated conv followed by a max pool, on both paths, 1 and 2 threads: fused into the sparse kernel's copy-out
-    /// where it can be (plane form, Cout a multiple of 16, windows tiling the output), else the engine's pool after the
-    /// conv (Cout 17, an overlapping pool, an output the windows do not divide). Always the reference pool of the dense
+    /// The gated conv followed by a max pool, on both paths, at the two widest widths, 1 and 2 threads: fused into the
+    /// sparse kernel's copy-out where it can be (plane form, Cout a whole number of passes: a multiple of 16 with AVX-512,
+    /// of 8 with AVX2, so 24 fuses in three passes with AVX2 only; windows tiling the output), else the engine's pool
+    /// after the conv (Cout 17, an overlapping pool, an output the windows do not divide). Always the reference pool of the dense
     /// conv of the masked input, sentinels intact; fused, the work is the sparse kernel's with the pooled output as the
     /// bytes written, unfused the unpooled forward's.
     /// </summary>
@@ -120,7 +123,7 @@ public class SparseInputPlaneTests
         for (int trial = 0; trial < 10; trial++)
         {
             bool tiling = trial % 5 != 4;
-            int kt = random.Next(2) == 0 ? 1 : 3, cout = trial % 5 == 3 ? 17 : 16 * random.Next(1, 4);
+            int kt = random.Next(2) == 0 ? 1 : 3, cout = trial % 5 == 3 ? 17 : new[] { 16, 24, 32, 48 }[random.Next(4)];
             // Even sizes (odd ones in the fifth case) and padding 1 along H and W: the output has the input's size.
             int Size(int most) => 2 * random.Next(1, most) + (trial % 5 == 2 ? 1 : 0);
             var g = Conv3dGeometry.Create(random.Next(1, 3), new[] { 3, 16, 19 }[random.Next(3)], new Dims3(Size(3), Size(4), Size(4)), cout,
@@ -128,26 +131,31 @@ public class SparseInputPlaneTests
             var poolKernel = tiling ? new Dims3(random.Next(1, 3), 2, 2) : Dims3.Cube(1) with { H = 3, W = 3 };
             var pool = Pool3dGeometry.Create(g.Batch, cout, g.Output, poolKernel, stride: tiling ? poolKernel : new Dims3(1, 2, 2),
                 padding: tiling ? null : new Dims3(0, 1, 1));
-            bool fused = expectedPath == GatedConvPath.SparseInput && tiling && cout % 16 == 0 && trial % 5 != 2 && SimdDispatch.Best == SimdWidth.Vector512;
             var (x, w, b) = SparseOperands.Create(g, random.NextDouble(), hasBias: true, random);
             var mask = SparseOperands.RandomMask(g, random);
-            var prepared = new GatedConv3dWeights(g, w, b);
             var (expected, _) = Pool3dReference.Max(pool, SparseOperands.Reference(g, x, w, b, mask));
             GatedConv3dCrossover.Set(g, crossover);
-            var unpooled = GatedConv3d.Forward(g, x, prepared, new float[g.OutputLength], mask, out var unpooledWork);
+            foreach (var width in KernelSettings.Widths().Take(2))
             foreach (int threads in new[] { 1, 2 })
             {
+                bool wholePasses = width switch { SimdWidth.Vector512 => cout % 16 == 0, SimdWidth.Vector256 => cout % 8 == 0, _ => false };
+                bool fused = expectedPath == GatedConvPath.SparseInput && tiling && wholePasses && trial % 5 != 2;
+                var prepared = PreparedAt(width, g, w, b);
                 var pooled = new GuardedBuffer(pool.OutputLength);
                 var output = new float[g.OutputLength];
-                GatedConvPath path = default;
-                ConvWorkCounters work = default;
-                KernelSettings.Run(SimdDispatch.Best, threads, () => path = GatedConv3d.Forward(g, x, prepared, output, pool, pooled.Span, mask, out work));
-                string context = $"{g} pool {pool.Kernel}/{pool.Stride} {SparseOperands.Describe(mask)} threads={threads}";
+                GatedConvPath path = default, unpooled = default;
+                ConvWorkCounters work = default, unpooledWork = default;
+                KernelSettings.Run(width, threads, () =>
+                {
+                    unpooled = GatedConv3d.Forward(g, x, prepared, new float[g.OutputLength], mask, out unpooledWork);
+                    path = GatedConv3d.Forward(g, x, prepared, output, pool, pooled.Span, mask, out work);
+                });
+                string context = $"{g} pool {pool.Kernel}/{pool.Stride} {SparseOperands.Describe(mask)} {width} threads={threads}";
                 Assert.Equal(expectedPath, path);
                 Assert.Equal(unpooled, path);
                 Numerics.AssertClose(pooled.Span, expected, Tolerance, context);
                 pooled.AssertGuardIntact(context);
-                Assert.Equal(fused ? GatedConvCost.SparseInput(g, mask, x) with { OutputBytesWritten = pool.OutputLength * sizeof(float) } : unpooledWork, work);
+                Assert.Equal(fused ? GatedConvCost.SparseInput(g, mask, x, width) with { OutputBytesWritten = pool.OutputLength * sizeof(float) } : unpooledWork, work);
             }
         }
     }
@@ -202,6 +210,15 @@ public class SparseInputPlaneTests
         Assert.Contains("prepared for conv", e.Message);
         e = Assert.Throws<ArgumentException>(() => GatedConv3d.Forward(g, new float[g.InputLength], prepared, new float[g.OutputLength], null, out _));
         Assert.Contains("prepared for conv", e.Message);
+    }
+
+    /// <summary>Weights prepared at <paramref name="width"/>, as a plan built on a machine whose best width it is.</summary>
+    private static GatedConv3dWeights PreparedAt(SimdWidth width, in Conv3dGeometry g, float[] w, float[] b)
+    {
+        GatedConv3dWeights? prepared = null;
+        var geometry = g;
+        KernelSettings.Run(width, 1, () => prepared = new GatedConv3dWeights(geometry, w, b));
+        return prepared!;
     }
 
     /// <summary>A geometry the plane form runs: kH = kW = 3, stride and dilation 1 along H and W, padding 0-2 there; anything along T.</summary>
