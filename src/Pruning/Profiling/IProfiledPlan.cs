@@ -6,8 +6,8 @@ namespace NativeDance.Pruning.Profiling;
 
 /// <summary>
 /// A compiled inference plan as the profiler sees it: a per-step timing source plus the counters of its last run.
-/// <see cref="CpuProfiledPlan"/> times steps with the CPU's clock; a GPU plan implements the same members with CUDA
-/// events around every step, so the profiler, its table and its trace serve both.
+/// <see cref="ProfiledPlan"/> serves the CPU plan (steps timed by the CPU's clock) and the GPU plan (CUDA events around
+/// every step) alike, so the profiler, its table and its trace serve both.
 /// </summary>
 public interface IProfiledPlan : IDisposable
 {

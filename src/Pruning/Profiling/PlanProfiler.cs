@@ -24,7 +24,7 @@ public sealed record ProfileSettings
 /// both see the same machine state, recording every run (<see cref="PlanRuns"/>). For a gated plan it can also pick
 /// the calibration scale that meets a MAC budget on the profiled clips.
 /// </summary>
-/// <example><code>var compile = CpuProfiledPlan.Factory(model, 16, 32, 32);
+/// <example><code>var compile = ProfiledPlan.CpuFactory(model, 16, 32, 32);
 /// using var dense = compile(null, 1f);
 /// using var gated = compile(controller, scale);
 /// var profile = PlanProfiler.Profile(dense, gated, clips, new ProfileSettings());
