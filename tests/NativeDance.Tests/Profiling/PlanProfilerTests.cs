@@ -74,6 +74,16 @@ public class PlanProfilerTests(ProfileFixture fixture) : IClassFixture<ProfileFi
     }
 
     [Fact]
+    public void AProfiledPlanTimesItsPlanAndNeedsAPlanAndADevice()
+    {
+        using var profiled = fixture.Compile(null, 1f);
+        Assert.True(profiled.Plan.CollectTimings);
+        Assert.Equal("cpu", profiled.Device);
+        Assert.Throws<ArgumentNullException>(() => new ProfiledPlan(null!, "cpu"));
+        Assert.Throws<ArgumentException>(() => new ProfiledPlan(profiled.Plan, " "));
+    }
+
+    [Fact]
     public void ADenseOnlyProfileHasNoGatedRuns()
     {
         using var dense = fixture.Compile(null, 1f);
