@@ -30,32 +30,19 @@ internal sealed record BenchOptions(IReadOnlyList<int> Layers, bool Smoke, strin
         bool smoke = false;
         string? output = null;
         var rest = new List<string>();
-        for (int i = 1; i < args.Length; i++)
-        {
-            switch (args[i])
+        var parser = new OptionParser(Usage)
+            .Flag("--smoke", () => smoke = true)
+            .Checked("--layers", text =>
             {
-                case "--smoke":
-                    smoke = true;
-                    break;
-                case "--layers" when i + 1 < args.Length:
-                    foreach (string n in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    {
-                        if (!int.TryParse(n, out int number))
-                        {
-                            Console.Error.WriteLine($"--layers expects numbers separated by commas, got '{n}'.\n{Usage}");
-                            return null;
-                        }
-                        layers.Add(number);
-                    }
-                    break;
-                case "--out" when i + 1 < args.Length:
-                    output = args[++i];
-                    break;
-                default:
-                    rest.Add(args[i]);
-                    break;
-            }
-        }
-        return new BenchOptions(layers, smoke, output, rest.ToArray());
+                foreach (string n in OptionParser.List(text))
+                {
+                    if (!int.TryParse(n, out int number)) return $"--layers expects numbers separated by commas, got '{n}'.";
+                    layers.Add(number);
+                }
+                return null;
+            })
+            .Text("--out", value => output = value)
+            .PassOthersTo(rest);
+        return parser.Parse(args.AsSpan(1)) ? new BenchOptions(layers, smoke, output, rest.ToArray()) : null;
     }
 }

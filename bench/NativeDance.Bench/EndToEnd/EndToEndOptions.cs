@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NativeDance.Bench.EndToEnd;
 
 /// <summary>
@@ -33,49 +31,25 @@ internal sealed record EndToEndOptions(string DemoDirectory, IReadOnlyList<strin
         IReadOnlyList<int> threads = [1, 2];
         int rounds = 7;
         bool smoke = false;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
+        var parser = new OptionParser(Usage)
+            .Text("--demo", value => demo = value)
+            .Text("--out", value => output = value)
+            .Checked("--models", text =>
             {
-                case "--demo" when i + 1 < args.Length:
-                    demo = args[++i];
-                    break;
-                case "--out" when i + 1 < args.Length:
-                    output = args[++i];
-                    break;
-                case "--models" when i + 1 < args.Length:
-                    models = List(args[++i]);
-                    if (models.FirstOrDefault(m => !AllModels.Contains(m)) is { } unknown)
-                        return Fail($"--models takes {string.Join(", ", AllModels)}; got '{unknown}'.");
-                    break;
-                case "--threads" when i + 1 < args.Length:
-                    var counts = List(args[++i]).Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 0).ToList();
-                    if (counts.Count == 0 || counts.Contains(0)) return Fail($"--threads takes positive numbers separated by commas, got '{args[i]}'.");
-                    threads = counts;
-                    break;
-                case "--rounds" when i + 1 < args.Length:
-                    if (!int.TryParse(args[++i], NumberStyles.Integer, CultureInfo.InvariantCulture, out rounds) || rounds <= 0)
-                        return Fail($"--rounds takes a positive number, got '{args[i]}'.");
-                    break;
-                case "--smoke":
-                    smoke = true;
-                    break;
-                case "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return null;
-                default:
-                    return Fail($"Unknown option '{args[i]}'.");
-            }
-        }
-        return new EndToEndOptions(demo, models, threads, smoke ? 1 : rounds, smoke, output);
-    }
-
-    private static List<string> List(string text) =>
-        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
-    private static EndToEndOptions? Fail(string message)
-    {
-        Console.Error.WriteLine($"{message}\n{Usage}");
-        return null;
+                models = OptionParser.List(text);
+                return models.FirstOrDefault(m => !AllModels.Contains(m)) is { } unknown
+                    ? $"--models takes {string.Join(", ", AllModels)}; got '{unknown}'."
+                    : null;
+            })
+            .Checked("--threads", text =>
+            {
+                var counts = OptionParser.List(text).Select(OptionParser.PositiveInt).ToList();
+                if (counts.Count == 0 || counts.Contains(null)) return $"--threads takes positive numbers separated by commas, got '{text}'.";
+                threads = [.. counts.Select(n => n!.Value)];
+                return null;
+            })
+            .Positive("--rounds", n => rounds = n)
+            .Flag("--smoke", () => smoke = true);
+        return parser.Parse(args) ? new EndToEndOptions(demo, models, threads, smoke ? 1 : rounds, smoke, output) : null;
     }
 }

@@ -21,41 +21,20 @@ internal sealed record GatedBenchOptions(IReadOnlyList<string> Layers, int Repea
         int repeats = 7;
         bool smoke = false;
         string? output = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
+        var parser = new OptionParser(Usage)
+            .Flag("--smoke", () => smoke = true)
+            .Checked("--layers", text =>
             {
-                case "--smoke":
-                    smoke = true;
-                    break;
-                case "--layers" when i + 1 < args.Length:
-                    foreach (string n in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    {
-                        if (!GatedLayers.Selectors.Contains(n))
-                            return Fail($"--layers takes {string.Join(", ", GatedLayers.Selectors)}, got '{n}'.");
-                        layers.Add(n);
-                    }
-                    break;
-                case "--repeats" when i + 1 < args.Length:
-                    if (!int.TryParse(args[++i], out repeats) || repeats < 1)
-                        return Fail($"--repeats takes a positive number, got '{args[i]}'.");
-                    break;
-                case "--out" when i + 1 < args.Length:
-                    output = args[++i];
-                    break;
-                case "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return null;
-                default:
-                    return Fail($"Unknown option '{args[i]}'.");
-            }
-        }
+                foreach (string n in OptionParser.List(text))
+                {
+                    if (!GatedLayers.Selectors.Contains(n)) return $"--layers takes {string.Join(", ", GatedLayers.Selectors)}, got '{n}'.";
+                    layers.Add(n);
+                }
+                return null;
+            })
+            .Positive("--repeats", n => repeats = n)
+            .Text("--out", value => output = value);
+        if (!parser.Parse(args)) return null;
         return new GatedBenchOptions(layers.Count == 0 ? GatedLayers.Selectors.ToList() : layers, smoke ? 1 : repeats, smoke, output);
-    }
-
-    private static GatedBenchOptions? Fail(string message)
-    {
-        Console.Error.WriteLine($"{message}\n{Usage}");
-        return null;
     }
 }

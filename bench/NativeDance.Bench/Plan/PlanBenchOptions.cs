@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NativeDance.Bench.Plan;
 
 /// <summary>
@@ -27,49 +25,20 @@ internal sealed record PlanBenchOptions(string? Model, string? Controller, int C
         string? model = null, controller = null, output = null;
         int clips = 16, repeats = 5, rounds = 3;
         int? threads = null;
-        for (int i = 0; i < args.Length; i++)
+        var parser = new OptionParser(Usage)
+            .Text("--model", value => model = value)
+            .Text("--controller", value => controller = value)
+            .Text("--out", value => output = value)
+            .Positive("--clips", n => clips = n)
+            .Positive("--repeats", n => repeats = n)
+            .Positive("--rounds", n => rounds = n)
+            .Positive("--threads", n => threads = n);
+        if (!parser.Parse(args)) return null;
+        if (controller is not null && model is null)
         {
-            switch (args[i])
-            {
-                case "--model" when i + 1 < args.Length:
-                    model = args[++i];
-                    break;
-                case "--controller" when i + 1 < args.Length:
-                    controller = args[++i];
-                    break;
-                case "--out" when i + 1 < args.Length:
-                    output = args[++i];
-                    break;
-                case "--clips" when i + 1 < args.Length:
-                    if (!Positive(args[++i], out clips)) return Fail($"--clips takes a positive number, got '{args[i]}'.");
-                    break;
-                case "--repeats" when i + 1 < args.Length:
-                    if (!Positive(args[++i], out repeats)) return Fail($"--repeats takes a positive number, got '{args[i]}'.");
-                    break;
-                case "--rounds" when i + 1 < args.Length:
-                    if (!Positive(args[++i], out rounds)) return Fail($"--rounds takes a positive number, got '{args[i]}'.");
-                    break;
-                case "--threads" when i + 1 < args.Length:
-                    if (!Positive(args[++i], out int t)) return Fail($"--threads takes a positive number, got '{args[i]}'.");
-                    threads = t;
-                    break;
-                case "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return null;
-                default:
-                    return Fail($"Unknown option '{args[i]}'.");
-            }
+            parser.Fail("--controller needs the --model it was trained for.");
+            return null;
         }
-        if (controller is not null && model is null) return Fail("--controller needs the --model it was trained for.");
         return new PlanBenchOptions(model, controller, clips, repeats, rounds, threads, output);
-    }
-
-    private static bool Positive(string text, out int value) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value > 0;
-
-    private static PlanBenchOptions? Fail(string message)
-    {
-        Console.Error.WriteLine($"{message}\n{Usage}");
-        return null;
     }
 }

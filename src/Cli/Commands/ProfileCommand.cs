@@ -63,8 +63,8 @@ internal static class ProfileCommand
     private static (PlanFactory Compile, ProfileRoofs Roofs) Target(CudaDevice? gpu, Module model, ClipSpec shape)
     {
         Console.Error.WriteLine("measuring the machine's peaks...");
-        if (gpu is not null) return (CudaProfiledPlan.Factory(model, shape.Frames, shape.Height, shape.Width, gpu), GpuPeakProbe.Measure(gpu));
-        return (CpuProfiledPlan.Factory(model, shape.Frames, shape.Height, shape.Width), ProfileRoofs.Of(PeakProbe.Measure()));
+        if (gpu is not null) return (CudaPlanFactory.Create(model, shape.Frames, shape.Height, shape.Width, gpu), GpuPeakProbe.Measure(gpu));
+        return (ProfiledPlan.CpuFactory(model, shape.Frames, shape.Height, shape.Width), ProfileRoofs.Of(PeakProbe.Measure()));
     }
 
     private static void Run(RunOptions run, ConfigFile c, ProfileRequest request, ProfileSettings settings, string? tracePath, string? flamePath)

@@ -19,7 +19,7 @@ namespace NativeDance.Cuda.Inference;
 /// using var gated = CudaInferencePlan.Compile(model, 16, 112, 112, controller, scale: 1.15f);
 /// gated.Run(clip, logits);
 /// Console.WriteLine($"{gated.Counters.ExecutedMacRatio:P0} of the dense conv MACs");</code></example>
-public sealed class CudaInferencePlan : IDisposable
+public sealed class CudaInferencePlan : IInferencePlan
 {
     private readonly IKernelDevice _device;
     private readonly PreparedLaunch[] _launches;
@@ -62,28 +62,28 @@ public sealed class CudaInferencePlan : IDisposable
         Run(new float[ClipLength], new float[Classes]);
     }
 
-    /// <summary>The clip shape the plan runs: [1, T, H, W, 3].</summary>
+    /// <inheritdoc/>
     public Shape ClipShape { get; }
 
-    /// <summary>Values per clip: T * H * W * 3.</summary>
+    /// <inheritdoc/>
     public int ClipLength => ClipShape.ElementCount;
 
-    /// <summary>Logits per clip.</summary>
+    /// <inheritdoc/>
     public int Classes { get; }
 
-    /// <summary>Whether the plan runs DANCE's controller and masks.</summary>
+    /// <inheritdoc/>
     public bool IsGated { get; }
 
-    /// <summary>The convolutions in execution order (the index of <see cref="PlanCounters.LayerWork"/>).</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<PlanLayer> Layers { get; }
 
-    /// <summary>The passes in execution order, as the CPU plan names them.</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<string> StepNames { get; }
 
-    /// <summary>Per step, the index in <see cref="Layers"/> of the conv it runs, or -1.</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<int> StepLayers { get; }
 
-    /// <summary>Index of the controller's step in <see cref="StepNames"/>, or -1 for a dense plan.</summary>
+    /// <inheritdoc/>
     public int ControllerStepIndex { get; }
 
     /// <summary>
@@ -94,7 +94,7 @@ public sealed class CudaInferencePlan : IDisposable
     /// </summary>
     public bool CollectTimings { get; set; }
 
-    /// <summary>Size of the activation arena in device memory.</summary>
+    /// <inheritdoc/>
     public long ArenaBytes { get; }
 
     /// <summary>

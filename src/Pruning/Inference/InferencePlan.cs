@@ -21,7 +21,7 @@ namespace NativeDance.Pruning.Inference;
 /// using var gated = InferencePlan.Compile(model, 16, 32, 32, controller, scale: 1.15f);
 /// gated.Run(clip, logits);
 /// Console.WriteLine($"{gated.Counters.ExecutedMacRatio:P0} of the dense conv MACs");</code></example>
-public sealed unsafe class InferencePlan : IDisposable
+public sealed unsafe class InferencePlan : IInferencePlan
 {
     private readonly PlanStep[] _steps;
     private readonly PlanState _state;
@@ -52,34 +52,34 @@ public sealed unsafe class InferencePlan : IDisposable
         Run(new float[ClipLength], new float[Classes]);
     }
 
-    /// <summary>The clip shape the plan runs: [1, T, H, W, 3].</summary>
+    /// <inheritdoc/>
     public Shape ClipShape { get; }
 
-    /// <summary>Values per clip: T * H * W * 3.</summary>
+    /// <inheritdoc/>
     public int ClipLength => ClipShape.ElementCount;
 
-    /// <summary>Logits per clip.</summary>
+    /// <inheritdoc/>
     public int Classes => _logits.Length;
 
-    /// <summary>Whether the plan runs DANCE's controller and masks.</summary>
+    /// <inheritdoc/>
     public bool IsGated { get; }
 
-    /// <summary>The convolutions in execution order (the index of <see cref="PlanCounters.LayerWork"/>).</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<PlanLayer> Layers { get; }
 
-    /// <summary>The passes in execution order (the index of <see cref="PlanCounters.StepSeconds"/>).</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<string> StepNames { get; }
 
-    /// <summary>For each step (indexed like <see cref="StepNames"/>), the index in <see cref="Layers"/> of the conv it runs, or -1.</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<int> StepLayers { get; }
 
-    /// <summary>Index of the controller's step in <see cref="StepNames"/>, or -1 for a dense plan.</summary>
+    /// <inheritdoc/>
     public int ControllerStepIndex { get; }
 
-    /// <summary>Size of the activation arena.</summary>
+    /// <inheritdoc/>
     public long ArenaBytes { get; }
 
-    /// <summary>What the last run did; overwritten by every run.</summary>
+    /// <inheritdoc/>
     public PlanCounters Counters { get; }
 
     /// <summary>
@@ -102,9 +102,7 @@ public sealed unsafe class InferencePlan : IDisposable
         return new InferencePlan(builder, logits, builder.Clip!.Shape, controller is not null);
     }
 
-    /// <summary>Runs one clip ([T, H, W, 3] channels-last) and writes its logits. Allocates nothing on the managed heap.</summary>
-    /// <exception cref="ArgumentException">A length is wrong; the message names it.</exception>
-    /// <exception cref="ObjectDisposedException">The plan was disposed.</exception>
+    /// <inheritdoc/>
     public void Run(ReadOnlySpan<float> clip, Span<float> logits)
     {
         ObjectDisposedException.ThrowIf(_state.Arena == null, this);

@@ -24,7 +24,7 @@ public sealed record ProfileSettings
 /// both see the same machine state, recording every run (<see cref="PlanRuns"/>). For a gated plan it can also pick
 /// the calibration scale that meets a MAC budget on the profiled clips.
 /// </summary>
-/// <example><code>var compile = CpuProfiledPlan.Factory(model, 16, 32, 32);
+/// <example><code>var compile = ProfiledPlan.CpuFactory(model, 16, 32, 32);
 /// using var dense = compile(null, 1f);
 /// using var gated = compile(controller, scale);
 /// var profile = PlanProfiler.Profile(dense, gated, clips, new ProfileSettings());
@@ -37,35 +37,37 @@ public static class PlanProfiler
     /// </summary>
     /// <exception cref="ArgumentException">The plans take different clips, the gated plan is not gated (or the dense one
     /// is), the clips do not divide into whole clips, or a setting is out of range; the message names the values.</exception>
-    public static ModelProfile Profile(IProfiledPlan dense, IProfiledPlan? gated, ReadOnlySpan<float> clips, ProfileSettings settings)
+    public static ModelProfile Profile(ProfiledPlan dense, ProfiledPlan? gated, ReadOnlySpan<float> clips, ProfileSettings settings)
     {
         ArgumentNullException.ThrowIfNull(dense);
         ArgumentNullException.ThrowIfNull(settings);
-        if (dense.IsGated) throw new ArgumentException("The dense plan of a profile must not be gated.", nameof(dense));
-        if (gated is not null && (!gated.IsGated || gated.ClipLength != dense.ClipLength || gated.Classes != dense.Classes))
-            throw new ArgumentException($"The gated plan must be gated and take the dense plan's clips ({dense.ClipLength} values, {dense.Classes} classes); "
-                + $"it is {(gated.IsGated ? "" : "not ")}gated and takes {gated.ClipLength} values, {gated.Classes} classes.", nameof(gated));
-        int count = ClipCount(clips, dense.ClipLength);
+        var (densePlan, gatedPlan) = (dense.Plan, gated?.Plan);
+        if (densePlan.IsGated) throw new ArgumentException("The dense plan of a profile must not be gated.", nameof(dense));
+        if (gatedPlan is not null && (!gatedPlan.IsGated || gatedPlan.ClipLength != densePlan.ClipLength || gatedPlan.Classes != densePlan.Classes))
+            throw new ArgumentException($"The gated plan must be gated and take the dense plan's clips ({densePlan.ClipLength} values, {densePlan.Classes} classes); "
+                + $"it is {(gatedPlan.IsGated ? "" : "not ")}gated and takes {gatedPlan.ClipLength} values, {gatedPlan.Classes} classes.", nameof(gated));
+        int count = ClipCount(clips, densePlan.ClipLength);
         if (settings.Repeats < 1 || settings.WarmupRuns < 0 || !(settings.WarmupSeconds >= 0))
             throw new ArgumentException($"Profiling needs at least one repeat and no negative warm-up, got {settings.Repeats} repeats, "
                 + $"{settings.WarmupRuns} warm-up runs, {settings.WarmupSeconds} warm-up seconds.", nameof(settings));
-        IProfiledPlan[] plans = gated is null ? [dense] : [dense, gated];
-        var logits = new float[dense.Classes];
+        ProfiledPlan[] plans = gated is null ? [dense] : [dense, gated];
+        var logits = new float[densePlan.Classes];
         long warmup = Stopwatch.GetTimestamp();
         for (int i = 0; i < settings.WarmupRuns && (i == 0 || Stopwatch.GetElapsedTime(warmup).TotalSeconds < settings.WarmupSeconds); i++)
-            foreach (var plan in plans) plan.Run(Clip(clips, i % count, dense.ClipLength), logits);
+            foreach (var plan in plans) plan.Plan.Run(Clip(clips, i % count, densePlan.ClipLength), logits);
         int runs = count * settings.Repeats;
-        var records = plans.Select(p => new PlanRuns(p.IsGated ? "gated" : "dense", p, runs)).ToArray();
+        var records = plans.Select(p => new PlanRuns(p.Plan.IsGated ? "gated" : "dense", p, runs)).ToArray();
         long origin = Stopwatch.GetTimestamp();
         for (int r = 0; r < settings.Repeats; r++)
         for (int i = 0; i < count; i++)
         for (int p = 0; p < plans.Length; p++)
         {
-            var clip = Clip(clips, i, dense.ClipLength);
+            var clip = Clip(clips, i, densePlan.ClipLength);
+            var plan = plans[p].Plan;
             long start = Stopwatch.GetTimestamp();
-            plans[p].Run(clip, logits);
+            plan.Run(clip, logits);
             long end = Stopwatch.GetTimestamp();
-            records[p].Record(plans[p], Stopwatch.GetElapsedTime(origin, start).TotalMicroseconds, Stopwatch.GetElapsedTime(start, end).TotalSeconds, logits);
+            records[p].Record(plan.Counters, Stopwatch.GetElapsedTime(origin, start).TotalMicroseconds, Stopwatch.GetElapsedTime(start, end).TotalSeconds, logits);
         }
         return new ModelProfile(records[0], gated is null ? null : records[1], count, settings.Repeats);
     }
@@ -87,7 +89,8 @@ public static class PlanProfiler
         int[] classes = labels.ToArray();
         return Calibration.ChooseMacRatio(scale =>
         {
-            using var plan = compile(controller, scale);
+            using var profiled = compile(controller, scale);
+            var plan = profiled.Plan;
             int count = ClipCount(values, plan.ClipLength);
             if (classes.Length != count) throw new ArgumentException($"{classes.Length} labels for {count} clips.", nameof(labels));
             var logits = new float[plan.Classes];
@@ -96,7 +99,7 @@ public static class PlanProfiler
             for (int i = 0; i < count; i++)
             {
                 plan.Run(Clip(values, i, plan.ClipLength), logits);
-                ratio += plan.MaskedMacRatio;
+                ratio += plan.Counters.MaskedMacRatio;
                 if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits) == classes[i]) correct++;
             }
             return ((double)correct / count, ratio / count);

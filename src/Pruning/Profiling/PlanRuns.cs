@@ -15,17 +15,18 @@ public sealed class PlanRuns
     private readonly GateCounts[] _gates;
     private readonly int[] _predictions;
 
-    internal PlanRuns(string name, IProfiledPlan plan, int runs)
+    internal PlanRuns(string name, ProfiledPlan profiled, int runs)
     {
+        var plan = profiled.Plan;
         Name = name;
-        Device = plan.Device;
+        Device = profiled.Device;
         IsGated = plan.IsGated;
         Layers = plan.Layers;
         StepNames = plan.StepNames;
         StepLayers = plan.StepLayers;
-        ControllerStep = plan.ControllerStep;
-        ControllerMacs = plan.ControllerMacs;
-        GateCount = plan.Gates.Length;
+        ControllerStep = plan.ControllerStepIndex;
+        ControllerMacs = plan.Counters.ControllerMacs;
+        GateCount = plan.Counters.Gates.Length;
         _stepSeconds = new double[runs * StepNames.Count];
         _maskSeconds = new double[runs * GateCount];
         _work = new ConvWorkCounters[runs * Layers.Count];
@@ -90,17 +91,17 @@ public sealed class PlanRuns
     /// <summary>The class with the largest logit in run <paramref name="run"/>.</summary>
     public int Prediction(int run) => _predictions[Check(run)];
 
-    /// <summary>Copies what <paramref name="plan"/>'s last run did.</summary>
-    internal void Record(IProfiledPlan plan, double startMicroseconds, double seconds, ReadOnlySpan<float> logits)
+    /// <summary>Copies what the plan's last run did (its <paramref name="counters"/>).</summary>
+    internal void Record(PlanCounters counters, double startMicroseconds, double seconds, ReadOnlySpan<float> logits)
     {
         int run = Count++;
         _starts[run] = startMicroseconds;
         _clipSeconds[run] = seconds;
-        plan.StepSeconds.CopyTo(_stepSeconds.AsSpan(run * StepNames.Count));
-        plan.GateMaskSeconds.CopyTo(_maskSeconds.AsSpan(run * GateCount));
-        plan.LayerWork.CopyTo(_work.AsSpan(run * Layers.Count));
-        plan.Gates.CopyTo(_gates.AsSpan(run * GateCount));
-        _maskedMacRatios[run] = plan.MaskedMacRatio;
+        counters.StepSeconds.CopyTo(_stepSeconds.AsSpan(run * StepNames.Count));
+        counters.GateMaskSeconds.CopyTo(_maskSeconds.AsSpan(run * GateCount));
+        counters.LayerWork.CopyTo(_work.AsSpan(run * Layers.Count));
+        counters.Gates.CopyTo(_gates.AsSpan(run * GateCount));
+        _maskedMacRatios[run] = counters.MaskedMacRatio;
         _predictions[run] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits);
     }
 

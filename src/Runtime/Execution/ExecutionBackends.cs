@@ -9,17 +9,11 @@ internal static class ExecutionBackends
 {
     /// <summary>The CPU: <see cref="InferencePlan"/>s.</summary>
     public static PlanBackend Cpu { get; } = new(ComputeDevice.Cpu, static (model, clip, controller, scale) =>
-    {
-        var plan = InferencePlan.Compile(model, clip.Frames, clip.Height, clip.Width, controller, scale);
-        return new CompiledPlan(plan, plan.Counters, plan.Run);
-    });
+        new CompiledPlan(InferencePlan.Compile(model, clip.Frames, clip.Height, clip.Width, controller, scale)));
 
     /// <summary>The GPU: <see cref="CudaInferencePlan"/>s on device 0; asked for only where the driver is usable.</summary>
     private static PlanBackend Gpu { get; } = new(ComputeDevice.Gpu, static (model, clip, controller, scale) =>
-    {
-        var plan = CudaInferencePlan.Compile(model, clip.Frames, clip.Height, clip.Width, controller, scale);
-        return new CompiledPlan(plan, plan.Counters, plan.Run);
-    });
+        new CompiledPlan(CudaInferencePlan.Compile(model, clip.Frames, clip.Height, clip.Width, controller, scale)));
 
     /// <summary>The backend for <paramref name="device"/>; Auto falls back to the CPU when no GPU can be used.</summary>
     /// <exception cref="CudaUnavailableException">The GPU was asked for and the driver or a device is missing.</exception>

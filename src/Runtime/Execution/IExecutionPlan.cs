@@ -18,20 +18,14 @@ internal interface IExecutionPlan : IDisposable
     double MacRatio { get; }
 }
 
-/// <summary>Runs one clip into logits: the Run method of a compiled plan.</summary>
-internal delegate void ClipRun(ReadOnlySpan<float> clip, Span<float> logits);
-
-/// <summary>
-/// An inference plan of any device (<see cref="InferencePlan"/>, the CUDA plan) seen through its Run method and its
-/// <see cref="PlanCounters"/>; disposing it disposes the plan.
-/// </summary>
-internal sealed class CompiledPlan(IDisposable plan, PlanCounters counters, ClipRun run) : IExecutionPlan
+/// <summary>An inference plan of any device (<see cref="InferencePlan"/>, the CUDA plan); disposing it disposes the plan.</summary>
+internal sealed class CompiledPlan(IInferencePlan plan) : IExecutionPlan
 {
-    public double ExecutedMacRatio => counters.ExecutedMacRatio;
+    public double ExecutedMacRatio => plan.Counters.ExecutedMacRatio;
 
-    public double MacRatio => counters.MaskedMacRatio;
+    public double MacRatio => plan.Counters.MaskedMacRatio;
 
-    public void Run(ReadOnlySpan<float> clip, Span<float> logits) => run(clip, logits);
+    public void Run(ReadOnlySpan<float> clip, Span<float> logits) => plan.Run(clip, logits);
 
     public void Dispose() => plan.Dispose();
 }

@@ -15,13 +15,14 @@ public class PlanProfilerTests(ProfileFixture fixture) : IClassFixture<ProfileFi
         var (chosen, points) = PlanProfiler.CalibrateBudget(fixture.Compile, fixture.Controller, 0.5, fixture.Clips, Labels);
         Assert.Equal(points.Min(p => Math.Abs(p.MacRatio - 0.5)), Math.Abs(chosen.MacRatio - 0.5));
         // The point's ratio is the mean R(x) of a plan compiled at its scale.
-        using var plan = fixture.Compile(fixture.Controller, chosen.Scale);
+        using var profiled = fixture.Compile(fixture.Controller, chosen.Scale);
+        var plan = profiled.Plan;
         var logits = new float[plan.Classes];
         double ratio = 0;
         for (int i = 0; i < ProfileFixture.ClipCount; i++)
         {
             plan.Run(fixture.Clips.AsSpan(i * plan.ClipLength, plan.ClipLength), logits);
-            ratio += plan.MaskedMacRatio;
+            ratio += plan.Counters.MaskedMacRatio;
         }
         Assert.Equal(ratio / ProfileFixture.ClipCount, chosen.MacRatio, 12);
     }
@@ -70,6 +71,16 @@ public class PlanProfilerTests(ProfileFixture fixture) : IClassFixture<ProfileFi
         var e = Assert.Throws<ArgumentException>(() => PlanProfiler.Profile(dense, gated, fixture.Clips.AsSpan(1), settings));
         Assert.Contains($"{fixture.Clips.Length - 1} values", e.Message);
         Assert.Throws<ArgumentException>(() => PlanProfiler.Profile(dense, gated, fixture.Clips, settings with { Repeats = 0 }));
+    }
+
+    [Fact]
+    public void AProfiledPlanTimesItsPlanAndNeedsAPlanAndADevice()
+    {
+        using var profiled = fixture.Compile(null, 1f);
+        Assert.True(profiled.Plan.CollectTimings);
+        Assert.Equal("cpu", profiled.Device);
+        Assert.Throws<ArgumentNullException>(() => new ProfiledPlan(null!, "cpu"));
+        Assert.Throws<ArgumentException>(() => new ProfiledPlan(profiled.Plan, " "));
     }
 
     [Fact]

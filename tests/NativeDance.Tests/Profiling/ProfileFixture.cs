@@ -15,7 +15,7 @@ public class ProfileFixture
     public const int Repeats = 2;
 
     public ProfileFixture()
-        : this(model => CpuProfiledPlan.Factory(model, PlanModels.Frames, PlanModels.Size, PlanModels.Size))
+        : this(model => ProfiledPlan.CpuFactory(model, PlanModels.Frames, PlanModels.Size, PlanModels.Size))
     {
     }
 

@@ -1,5 +1,4 @@
 using NativeDance.Cuda.Inference;
-using NativeDance.Cuda.Profiling;
 using NativeDance.Pruning.Inference;
 using NativeDance.Pruning.Profiling;
 using NativeDance.Tests.Cuda.Inference;
@@ -9,8 +8,8 @@ using NativeDance.Tests.Profiling;
 namespace NativeDance.Tests.Cuda.Profiling;
 
 /// <summary>
-/// The profiler over <see cref="CudaProfiledPlan"/> on the PTX interpreter: per-step timing markers where the plan puts
-/// them, and a profile whose rows count what the CPU plan counts on the same clips.
+/// The profiler over a <see cref="ProfiledPlan"/> of a <see cref="CudaInferencePlan"/> on the PTX interpreter: per-step
+/// timing markers where the plan puts them, and a profile whose rows count what the CPU plan counts on the same clips.
 /// </summary>
 public class CudaProfiledPlanTests(InterpretedProfileFixture fixture) : IClassFixture<InterpretedProfileFixture>
 {

@@ -17,7 +17,7 @@ public class GpuProfileTests(GpuFixture gpu)
         var model = PlanModels.Create("tiny-c3d");
         using var clips = PlanModels.Clips(ProfileFixture.ClipCount, PlanModels.Frames, seed: 21);
         var controller = PlanModels.Controller(model, clips);
-        var compile = CudaProfiledPlan.Factory(model, PlanModels.Frames, PlanModels.Size, PlanModels.Size, gpu.Sm80Device);
+        var compile = CudaPlanFactory.Create(model, PlanModels.Frames, PlanModels.Size, PlanModels.Size, gpu.Sm80Device);
         using var dense = compile(null, 1f);
         using var gated = compile(controller, ProfileFixture.Scale);
         var profile = PlanProfiler.Profile(dense, gated, clips.Span, new ProfileSettings { Repeats = 2, WarmupRuns = 2 });
