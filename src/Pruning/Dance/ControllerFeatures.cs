@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using NativeDance.Tensors;
 
 namespace NativeDance.Pruning.Dance;
@@ -136,7 +135,7 @@ public static class ControllerFeatures
     /// </summary>
     private static (double Motion, long NearZero) FrameSums(ReadOnlySpan<float> frame, ReadOnlySpan<float> previous, int channels, Span<float> sums)
     {
-        if (Vector512.IsHardwareAccelerated && channels is 16 or 32) return FrameSumsInRegisters(frame, previous, channels, sums);
+        if (channels % Vector<float>.Count == 0 && channels <= 4 * Vector<float>.Count) return FrameSumsInRegisters(frame, previous, channels, sums);
         sums.Clear();
         var sum = sums[..channels];
         var squares = sums[channels..];
@@ -172,42 +171,34 @@ public static class ControllerFeatures
     }
 
     /// <summary>
-    /// <see cref="FrameSums"/> for one or two whole AVX-512 vectors of channels (A_1 of the small models), with the
-    /// per-channel sums in registers instead of a store and a load per pixel. Each vector of a pixel is its own
-    /// straight-line block with its own sums (one shared sum would chain every vector's addition behind the last one),
-    /// and even and odd pixels keep separate sums, added at the end, so each chain of additions is half as long. (Four
-    /// sets of sums fill half the registers; more would spill.)
+    /// <see cref="FrameSums"/> for 1 to 4 whole vectors of channels (A_1 of the small models), with the per-channel sums
+    /// in registers instead of a store and a load per pixel: the same additions in the same order, so the same sums.
+    /// Each vector of a pixel is its own straight-line block with its own motion sum (one shared sum would chain every
+    /// vector's addition behind the last one).
     /// </summary>
     private static (double Motion, long NearZero) FrameSumsInRegisters(ReadOnlySpan<float> frame, ReadOnlySpan<float> previous, int channels, Span<float> sums)
     {
-        const int width = 16;
-        int vectors = channels / width, length = frame.Length, p = 0;
+        int width = Vector<float>.Count, vectors = channels / width;
         bool moving = !previous.IsEmpty;
         ref float x = ref MemoryMarshal.GetReference(frame);
         ref float before = ref moving ? ref MemoryMarshal.GetReference(previous) : ref x;
-        RunningSums e0 = default, e1 = default, o0 = default, o1 = default;
-        for (; p + 2 * channels <= length; p += 2 * channels)
+        RunningSums r0 = default, r1 = default, r2 = default, r3 = default;
+        for (int p = 0; p < frame.Length; p += channels)
         {
-            e0.Add(ref x, ref before, p, moving);
-            o0.Add(ref x, ref before, p + channels, moving);
-            if (vectors == 1) continue;
-            e1.Add(ref x, ref before, p + width, moving);
-            o1.Add(ref x, ref before, p + channels + width, moving);
+            r0.Add(ref x, ref before, p, moving);
+            if (vectors > 1) r1.Add(ref x, ref before, p + width, moving);
+            if (vectors > 2) r2.Add(ref x, ref before, p + 2 * width, moving);
+            if (vectors > 3) r3.Add(ref x, ref before, p + 3 * width, moving);
         }
-        if (p < length)
-        {
-            e0.Add(ref x, ref before, p, moving);
-            if (vectors > 1) e1.Add(ref x, ref before, p + width, moving);
-        }
-        ReadOnlySpan<RunningSums> totals = [e0.Plus(o0), e1.Plus(o1)];
+        ReadOnlySpan<RunningSums> totals = [r0, r1, r2, r3];
         double motion = 0;
         long small = 0;
         for (int b = 0; b < vectors; b++)
         {
             totals[b].Sum.CopyTo(sums.Slice(b * width, width));
             totals[b].Squares.CopyTo(sums.Slice(channels + b * width, width));
-            motion += Vector512.Sum(totals[b].Motion);
-            small -= Vector512.Sum(totals[b].Small);
+            motion += Vector.Sum(totals[b].Motion);
+            small -= Vector.Sum(totals[b].Small);
         }
         return (motion, small);
     }
@@ -215,24 +206,18 @@ public static class ControllerFeatures
     /// <summary>The running sums of one vector of channels in <see cref="FrameSumsInRegisters"/>; <see cref="Small"/> counts -1 per near-zero lane.</summary>
     private struct RunningSums
     {
-        public Vector512<float> Sum, Squares, Motion;
-        public Vector512<int> Small;
+        public Vector<float> Sum, Squares, Motion;
+        public Vector<int> Small;
 
         /// <summary>Adds the vector at <paramref name="c"/> of the frame, through ReLU (and its difference to the previous frame's when <paramref name="moving"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Add(ref float frame, ref float previous, int c, bool moving)
         {
-            var v = Vector512.Max(Vector512.LoadUnsafe(ref frame, (nuint)c), Vector512<float>.Zero);
+            var v = Vector.Max(Vector.LoadUnsafe(ref frame, (nuint)c), Vector<float>.Zero);
             Sum += v;
             Squares += v * v;
-            Small += Vector512.LessThanOrEqual(v, Vector512.Create(NearZero)).AsInt32();
-            if (moving) Motion += Vector512.Abs(v - Vector512.Max(Vector512.LoadUnsafe(ref previous, (nuint)c), Vector512<float>.Zero));
+            Small += Vector.LessThanOrEqual(v, new Vector<float>(NearZero));
+            if (moving) Motion += Vector.Abs(v - Vector.Max(Vector.LoadUnsafe(ref previous, (nuint)c), Vector<float>.Zero));
         }
-
-        /// <summary>These sums plus <paramref name="other"/>'s.</summary>
-        public readonly RunningSums Plus(in RunningSums other) => new()
-        {
-            Sum = Sum + other.Sum, Squares = Squares + other.Squares, Motion = Motion + other.Motion, Small = Small + other.Small,
-        };
     }
 }
