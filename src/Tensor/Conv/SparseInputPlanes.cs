@@ -74,7 +74,10 @@ internal unsafe struct SparseInputPlanes : ISimdAction
         ParallelFor.Run(Count, ref body);
     }
 
-    /// <summary>Parallel iteration <paramref name="unit"/>: one output or pooled frame and one pass.</summary>
+    /// <summary>
+    /// Parallel iteration <paramref name="unit"/>: one output or pooled frame and one pass. This and its callees are
+    /// compiled optimised at once: a plan times this kernel against the dense one on its first calls (the crossover).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void Invoke<TOps, TVec>(int unit) where TOps : IVectorOps<TVec> where TVec : unmanaged
     {
@@ -106,6 +109,7 @@ internal unsafe struct SparseInputPlanes : ISimdAction
     }
 
     /// <summary>The sums of output frame <paramref name="plane"/> (n * To + to), lanes of pass <paramref name="pass"/>, into the scratch rows, starting from the bias template.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void Sum<TOps, TVec>(int plane, int pass, float* scratch, float* rows, float* trash) where TOps : IVectorOps<TVec> where TVec : unmanaged
     {
         // Every row starts as the template: the pass's bias at real pixels, zeros in the guard slots (and the trash
@@ -119,6 +123,7 @@ internal unsafe struct SparseInputPlanes : ISimdAction
     }
 
     /// <summary>One output frame's sums of one pass from the scratch rows to their lanes of <paramref name="output"/> (Ho x Wo x Cout).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void CopyOut(float* rows, float* output, int pass)
     {
         ref readonly Conv3dGeometry g = ref Geometry;
@@ -145,6 +150,7 @@ internal unsafe struct SparseInputPlanes : ISimdAction
     /// (see <see cref="SparseInputConv3d.FusesPool"/>), so every pass's lanes are real channels.
     /// <see cref="IVectorOps{TVec}.Max"/> propagates NaN as the engine's pool does.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void PoolOut<TOps, TVec>(float* rows, float* pooled, int pass, bool first) where TOps : IVectorOps<TVec> where TVec : unmanaged
     {
         ref readonly Conv3dGeometry g = ref Geometry;
@@ -166,6 +172,7 @@ internal unsafe struct SparseInputPlanes : ISimdAction
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void Accumulate<TOps, TVec>(int plane, int pass, float* rows, float* trash, int rowLength) where TOps : IVectorOps<TVec> where TVec : unmanaged
     {
         ref readonly Conv3dGeometry g = ref Geometry;
@@ -207,6 +214,7 @@ internal unsafe struct SparseInputPlanes : ISimdAction
     }
 
     /// <summary>One line into its three rows, leaving out a first or last row that is the trash row (the middle one never is, with padding at most 2, unless the frame is tiny).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void Sweep<TOps, TVec, TS>(float* slab, float* values, int* offsets, int* line, float* row0, float* row1, float* row2, int stride, float* trash)
         where TOps : IVectorOps<TVec> where TVec : unmanaged where TS : struct, ISumVectors
     {
