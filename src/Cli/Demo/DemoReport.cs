@@ -62,7 +62,7 @@ internal static class DemoReport
         if (r.Dance is { } d)
             md.AppendLine(inv, $"- DANCE: {d.Accuracy:P2} at {d.MacRatio:F3} of the dense conv MACs ({1 - d.MacRatio:P1} removed, controller included), {100 * (r.DenseAccuracy - d.Accuracy):F2} points below dense; {d.Note}.");
         if (r.Latency is { } l)
-            md.AppendLine(inv, $"- Per-clip CPU latency (batch 1, our inference plan, median of {l.Clips} clips): dense {l.DenseMs:F3} ms, gated {l.GatedMs:F3} ms: **{l.Speedup:F2}x**; the masks leave {l.MaskedBytesRatio:P1} of the dense convs' least memory traffic (kept non-zero inputs, kept channels' weights and outputs, each once; {1 - l.MaskedBytesRatio:P1} saved); as the kernels count their bytes, tiling re-reads included, the gated plan moves {l.KernelBytesRatio:F2}x the dense plan's.");
+            md.AppendLine(inv, $"- Per-clip CPU latency (batch 1, our inference plan, median over {LatencyComparison.Rounds} rounds of {l.Clips} clips, the plans taking turns round by round): dense {l.DenseMs:F3} ms, gated {l.GatedMs:F3} ms: **{l.Speedup:F2}x**; the masks leave {l.MaskedBytesRatio:P1} of the dense convs' least memory traffic (kept non-zero inputs, kept channels' weights and outputs, each once; {1 - l.MaskedBytesRatio:P1} saved); as the kernels count their bytes, tiling re-reads included, the gated plan moves {l.KernelBytesRatio:F2}x the dense plan's.");
         md.AppendLine();
         md.AppendLine("## Methods at matched MACs (test split)");
         md.AppendLine();

@@ -8,12 +8,16 @@ using NativeDance.Pruning.Inference;
 namespace NativeDance.Cli.Demo;
 
 /// <summary>
-/// Times our dense inference plan against the DANCE-gated plan on the same test clips, one clip at a time (batch 1),
-/// interleaved clip by clip so both see the same machine state; also sums the conv work both executed.
+/// Times our dense inference plan against the DANCE-gated plan on the same test clips, one clip at a time (batch 1);
+/// also sums the conv work both executed. Each round runs every clip through one plan, then through the other, and the
+/// rounds alternate which plan goes first: a deployed plan runs clip after clip, so each is timed with its own data in
+/// the caches (interleaving the two clip by clip would time each cold, after the other plan's run), while alternating
+/// rounds still spread any drift of the machine over both.
 /// </summary>
 internal static class LatencyComparison
 {
-    private const int Repeats = 3;
+    /// <summary>Timed rounds: each runs every clip through both plans, one plan after the other.</summary>
+    public const int Rounds = 6;
 
     // Enough runs for the JIT to promote every step's code to its optimised tier before anything is timed.
     private const int WarmupRuns = 64;
@@ -36,22 +40,28 @@ internal static class LatencyComparison
             densePlan.Run(clip, logits);
             gatedPlan.Run(clip, logits);
         }
-        for (int round = 0; round <= Repeats; round++)
         for (int i = 0; i < count; i++)
         {
+            // Untimed: the bytes each plan's kernels count, once per clip.
             var clip = inputs.AsSpan(i * densePlan.ClipLength, densePlan.ClipLength);
-            double d = Time(densePlan, clip, logits), g = Time(gatedPlan, clip, logits);
-            if (round == 0)
-            {
-                // The first round counts the bytes once per clip; it is not timed.
-                denseBytes += densePlan.Counters.Total.TotalBytes;
-                gatedBytes += gatedPlan.Counters.Total.TotalBytes;
-                maskedBytes += gatedPlan.Counters.MaskedBytesRatio;
-                continue;
-            }
-            denseTimes.Add(d);
-            gatedTimes.Add(g);
+            densePlan.Run(clip, logits);
+            gatedPlan.Run(clip, logits);
+            denseBytes += densePlan.Counters.Total.TotalBytes;
+            gatedBytes += gatedPlan.Counters.Total.TotalBytes;
+            maskedBytes += gatedPlan.Counters.MaskedBytesRatio;
         }
+        for (int round = 0; round < Rounds; round++)
+        {
+            bool denseFirst = round % 2 == 0;
+            TimeAll(denseFirst ? densePlan : gatedPlan, denseFirst ? denseTimes : gatedTimes);
+            TimeAll(denseFirst ? gatedPlan : densePlan, denseFirst ? gatedTimes : denseTimes);
+        }
+
+        void TimeAll(InferencePlan plan, List<double> times)
+        {
+            for (int i = 0; i < count; i++) times.Add(Time(plan, inputs.AsSpan(i * plan.ClipLength, plan.ClipLength), logits));
+        }
+
         return new LatencyResult(TimingStatistics.FromSamples([.. denseTimes]).MedianMs, TimingStatistics.FromSamples([.. gatedTimes]).MedianMs,
             maskedBytes / count, (double)gatedBytes / denseBytes, count);
     }
