@@ -20,8 +20,9 @@ public sealed record ProfileSettings
 }
 
 /// <summary>
-/// Runs plans on clips with per-step timing: a dense plan and optionally a gated one, interleaved clip by clip so
-/// both see the same machine state, recording every run (<see cref="PlanRuns"/>). For a gated plan it can also pick
+/// Runs plans on clips with per-step timing: a dense plan and optionally a gated one, taking turns repeat by repeat
+/// (each runs every clip, then the other does) so both see the same machine state, recording every run
+/// (<see cref="PlanRuns"/>). For a gated plan it can also pick
 /// the calibration scale that meets a MAC budget on the profiled clips.
 /// </summary>
 /// <example><code>var compile = ProfiledPlan.CpuFactory(model, 16, 32, 32);
@@ -58,9 +59,11 @@ public static class PlanProfiler
         int runs = count * settings.Repeats;
         var records = plans.Select(p => new PlanRuns(p.Plan.IsGated ? "gated" : "dense", p, runs)).ToArray();
         long origin = Stopwatch.GetTimestamp();
+        // Each repeat runs every clip through one plan, then through the next, as a deployed plan runs clip after clip:
+        // interleaving the plans clip by clip would time each with the other plan's data in the caches.
         for (int r = 0; r < settings.Repeats; r++)
-        for (int i = 0; i < count; i++)
         for (int p = 0; p < plans.Length; p++)
+        for (int i = 0; i < count; i++)
         {
             var clip = Clip(clips, i, densePlan.ClipLength);
             var plan = plans[p].Plan;
