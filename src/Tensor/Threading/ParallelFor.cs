@@ -5,11 +5,13 @@ namespace NativeDance.Tensors.Threading;
 
 /// <summary>
 /// A low-overhead parallel loop over kernel tiles. Worker threads persist; a loop hands them a function
-/// pointer and a pointer to the caller's body struct (valid because the caller waits for the loop to
-/// finish), and iterations are claimed in small chunks with an atomic counter, so uneven tiles balance
-/// while short iterations (a stem conv's output row takes half a microsecond) do not pay a contended atomic
-/// each. Nothing is allocated per loop. Loops started from inside a loop, or while another thread's loop is
-/// running, run inline on the calling thread.
+/// pointer and a pointer to the caller's body struct (valid because the caller waits for every worker that
+/// joined the loop to leave it), and iterations are claimed in small chunks with an atomic counter, so uneven
+/// tiles balance while short iterations (a stem conv's output row takes half a microsecond) do not pay a
+/// contended atomic each. A worker that comes late (still asleep, or its core taken by another process) finds
+/// the loop closed and stays out: the caller never waits for a thread that has no work in hand. Nothing is
+/// allocated per loop. Loops started from inside a loop, or while another thread's loop is running, run inline
+/// on the calling thread.
 /// </summary>
 /// <example><code>var body = new ScaleRows { Data = p, Width = w };
 /// ParallelFor.Run(rows, ref body);</code></example>
@@ -27,7 +29,11 @@ public static unsafe class ParallelFor
     private static int _count;
     private static int _chunk;
     private static Counter _next;
-    private static int _busyWorkers;
+    // 1 while the loop in flight takes workers; workers inside it. A worker joins by counting itself in and then
+    // checking the loop is still open; the caller closes it and then waits for the count to drop to zero. Both sides
+    // use full fences, so a worker either is counted before the caller looks or sees the loop closed.
+    private static int _open;
+    private static int _joined;
     private static ExceptionDispatchInfo? _failure;
 
     /// <summary>Number of threads kernels use, the calling thread included. Defaults to the processor count.</summary>
@@ -63,7 +69,7 @@ public static unsafe class ParallelFor
                 _next.Value = 0;
                 _failure = null;
                 EnsureWorkers(threads - 1);
-                Volatile.Write(ref _busyWorkers, threads - 1);
+                Interlocked.Exchange(ref _open, 1);
                 for (int i = 0; i < threads - 1; i++) Workers[i].Wake();
                 _insideLoop = true;
                 try
@@ -74,8 +80,9 @@ public static unsafe class ParallelFor
                 {
                     _insideLoop = false;
                 }
+                Interlocked.Exchange(ref _open, 0);
                 var spin = new SpinWait();
-                while (Volatile.Read(ref _busyWorkers) != 0) spin.SpinOnce(sleep1Threshold: -1);
+                while (Volatile.Read(ref _joined) != 0) spin.SpinOnce(sleep1Threshold: -1);
                 _invoke = null;
                 _state = null;
             }
@@ -181,8 +188,9 @@ public static unsafe class ParallelFor
             while (true)
             {
                 if (!WaitForLoop()) continue;
-                Drain();
-                Interlocked.Decrement(ref _busyWorkers);
+                Interlocked.Increment(ref _joined);
+                if (Volatile.Read(ref _open) == 1) Drain();
+                Interlocked.Decrement(ref _joined);
             }
         }
 

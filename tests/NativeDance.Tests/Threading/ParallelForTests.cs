@@ -101,6 +101,35 @@ public class ParallelForTests
         }
     }
 
+    /// <summary>
+    /// Loops of two iterations right after the workers went to sleep: the caller usually finishes before a worker wakes,
+    /// and the late worker must stay out of that loop (its body lives on a stack frame that is gone) and of no later one.
+    /// </summary>
+    [Fact]
+    public unsafe void WorkersWakingAfterTheLoopEndedTouchNothing()
+    {
+        int saved = ParallelFor.Threads;
+        ParallelFor.Threads = 2;
+        try
+        {
+            var visits = new int[2];
+            fixed (int* p = visits)
+            {
+                for (int loop = 0; loop < 400; loop++)
+                {
+                    if (loop % 40 == 0) Thread.Sleep(1);
+                    var body = new CountVisits { Visits = p };
+                    ParallelFor.Run(2, ref body);
+                    Assert.Equal([loop + 1, loop + 1], visits);
+                }
+            }
+        }
+        finally
+        {
+            ParallelFor.Threads = saved;
+        }
+    }
+
     [Fact]
     public void AnExceptionInAnyIterationReachesTheCaller()
     {
