@@ -96,10 +96,7 @@ public static unsafe class GatedConv3d
     public static GatedConvPath Forward(in Conv3dGeometry g, ReadOnlySpan<float> input, GatedConv3dWeights weights, Span<float> output,
         in Pool3dGeometry pool, Span<float> pooled, Conv3dInputMask? mask, out ConvWorkCounters work, double? nonZeroFraction = null)
     {
-        if (pool.Batch != g.Batch || pool.Channels != g.OutChannels || pool.Input != g.Output)
-            throw new ArgumentException($"The pool over {pool.InputShape} does not take the output {g.OutputShape} of conv {g}.", nameof(pool));
-        if (pooled.Length != pool.OutputLength)
-            throw new ArgumentException($"The pooled output has {pooled.Length} values; pool {pool.OutputShape} needs {pool.OutputLength}.", nameof(pooled));
+        RequirePool(g, pool, pooled);
         weights.RequireGeometry(g);
         SparseInputConv3d.Validate(g, input, weights.Weight, weights.Bias, output, mask);
         if (nonZeroFraction is { } given && !(given >= 0 && given <= 1))
@@ -113,6 +110,60 @@ public static unsafe class GatedConv3d
         var path = Forward(g, input, weights, output, mask, out work, density);
         MaxPool3d.Forward(pool, output, pooled);
         return path;
+    }
+
+    /// <summary>
+    /// The prepared-weights forward with DANCE's feature mask fused in: output = conv(F(input)) + bias, where F keeps the
+    /// values of <paramref name="mask"/>'s kept frames and channels that are positive and at least
+    /// <paramref name="featureThreshold"/> and zeroes the rest. Where the plane form of the sparse kernel runs, its
+    /// compaction applies F as it gathers the entries, so the masked input is never written and read back; it counts
+    /// them on the way, and runs the sparse kernel when their density lies below the measured crossover. Returns false,
+    /// having written nothing, when the plane form does not run here or the density calls for the dense kernel: the
+    /// caller then writes the masked input and calls <see cref="Forward(in Conv3dGeometry, ReadOnlySpan{float}, GatedConv3dWeights, Span{float}, Conv3dInputMask?, out ConvWorkCounters, double?)"/>.
+    /// <paramref name="keptValues"/>: the values F kept; <paramref name="work"/>'s MACs are those values times the output
+    /// positions each reaches times Cout, METHOD's executed MACs.
+    /// </summary>
+    /// <returns>Whether the sparse kernel ran.</returns>
+    /// <exception cref="ArgumentException">As <see cref="Forward(in Conv3dGeometry, ReadOnlySpan{float}, GatedConv3dWeights, Span{float}, Conv3dInputMask?, out ConvWorkCounters, double?)"/>.</exception>
+    public static bool TryForwardFeatureMasked(in Conv3dGeometry g, ReadOnlySpan<float> input, float featureThreshold, GatedConv3dWeights weights,
+        Span<float> output, Conv3dInputMask mask, out ConvWorkCounters work, out long keptValues)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        weights.RequireGeometry(g);
+        SparseInputConv3d.Validate(g, input, weights.Weight, weights.Bias, output, mask);
+        (work, keptValues) = (default, 0);
+        return SparseInputPlanes.Applies(g, SimdDispatch.Width)
+            && SparseInputConv3d.TryForwardThresholded(g, input, featureThreshold, GatedConv3dCrossover.Get(g, weightsInPlace: true), weights, output,
+                default, default, mask, out work, out keptValues);
+    }
+
+    /// <summary>
+    /// <see cref="TryForwardFeatureMasked(in Conv3dGeometry, ReadOnlySpan{float}, float, GatedConv3dWeights, Span{float}, Conv3dInputMask, out ConvWorkCounters, out long)"/>
+    /// followed by the max pool <paramref name="pool"/>, fused into the sparse kernel's copy-out as in the pooled
+    /// <see cref="Forward(in Conv3dGeometry, ReadOnlySpan{float}, GatedConv3dWeights, Span{float}, in Pool3dGeometry, Span{float}, Conv3dInputMask?, out ConvWorkCounters, double?)"/>:
+    /// only <paramref name="pooled"/> is written. Returns false, having written nothing, also where the pool cannot be fused.
+    /// </summary>
+    /// <returns>Whether the sparse kernel ran.</returns>
+    /// <exception cref="ArgumentException">As the pooled forward.</exception>
+    public static bool TryForwardFeatureMasked(in Conv3dGeometry g, ReadOnlySpan<float> input, float featureThreshold, GatedConv3dWeights weights,
+        Span<float> output, in Pool3dGeometry pool, Span<float> pooled, Conv3dInputMask mask, out ConvWorkCounters work, out long keptValues)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        RequirePool(g, pool, pooled);
+        weights.RequireGeometry(g);
+        SparseInputConv3d.Validate(g, input, weights.Weight, weights.Bias, output, mask);
+        (work, keptValues) = (default, 0);
+        return SparseInputConv3d.FusesPool(g, pool)
+            && SparseInputConv3d.TryForwardThresholded(g, input, featureThreshold, GatedConv3dCrossover.Get(g, weightsInPlace: true), weights, default,
+                pool.Kernel, pooled, mask, out work, out keptValues);
+    }
+
+    private static void RequirePool(in Conv3dGeometry g, in Pool3dGeometry pool, Span<float> pooled)
+    {
+        if (pool.Batch != g.Batch || pool.Channels != g.OutChannels || pool.Input != g.Output)
+            throw new ArgumentException($"The pool over {pool.InputShape} does not take the output {g.OutputShape} of conv {g}.", nameof(pool));
+        if (pooled.Length != pool.OutputLength)
+            throw new ArgumentException($"The pooled output has {pooled.Length} values; pool {pool.OutputShape} needs {pool.OutputLength}.", nameof(pooled));
     }
 
     /// <summary>The share of non-zero values among the kept frames and channels of the input (0 when nothing is kept).</summary>

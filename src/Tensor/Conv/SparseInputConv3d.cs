@@ -42,7 +42,7 @@ public static unsafe class SparseInputConv3d
     {
         Validate(g, input, weight, bias, output, mask);
         if (SparseInputPlanes.Applies(g, SimdDispatch.Width))
-            ForwardPlanes(g, input, weight, null, bias, output, mask, default, null, out work);
+            ForwardPlanes(g, input, weight, null, bias, output, mask, default, null, null, out work, out _);
         else
             ForwardRows(g, input, weight, bias, output, mask, out work);
     }
@@ -59,7 +59,7 @@ public static unsafe class SparseInputConv3d
         weights.RequireGeometry(g);
         Validate(g, input, weights.Weight, weights.Bias, output, mask);
         if (SparseInputPlanes.Applies(g, SimdDispatch.Width))
-            ForwardPlanes(g, input, weights.Weight, weights, weights.Bias, output, mask, default, null, out work);
+            ForwardPlanes(g, input, weights.Weight, weights, weights.Bias, output, mask, default, null, null, out work, out _);
         else
             ForwardRows(g, input, weights.Weight, weights.Bias, output, mask, out work);
     }
@@ -87,17 +87,40 @@ public static unsafe class SparseInputConv3d
         Span<float> pooled, Conv3dInputMask? mask, out ConvWorkCounters work)
     {
         fixed (float* y = pooled)
-            ForwardPlanes(g, input, weights.Weight, weights, weights.Bias, default, mask, pool.Kernel, y, out work);
+            ForwardPlanes(g, input, weights.Weight, weights, weights.Bias, default, mask, pool.Kernel, y, null, out work, out _);
         work.OutputBytesWritten = (long)pool.OutputLength * sizeof(float);
     }
+
+    /// <summary>
+    /// DANCE's feature mask fused into the plane form's compaction: an entry is a value of a kept frame and channel that
+    /// is positive and at least <paramref name="featureThreshold"/>, so the masked input is never written. The entries
+    /// are counted first; at a density (entries over the kept frames' kept values) at or above
+    /// <paramref name="densityLimit"/> nothing is summed, nothing written, and false returned. Only where the plane form
+    /// runs (and, with a pool, where <see cref="FusesPool"/>); the caller has validated the buffers.
+    /// </summary>
+    internal static bool TryForwardThresholded(in Conv3dGeometry g, ReadOnlySpan<float> input, float featureThreshold, double densityLimit,
+        GatedConv3dWeights weights, Span<float> output, Dims3 pool, Span<float> pooled, Conv3dInputMask mask, out ConvWorkCounters work, out long entries)
+    {
+        // x > 0 and x >= T is x >= T for a positive T, x >= the smallest positive float for any other but NaN, and never for NaN.
+        float floor = featureThreshold > 0 || float.IsNaN(featureThreshold) ? featureThreshold : float.Epsilon;
+        fixed (float* y = pooled)
+        {
+            bool ran = ForwardPlanes(g, input, weights.Weight, weights, weights.Bias, output, mask, pool, y, new FeatureGate(floor, densityLimit), out work, out entries);
+            if (ran && pool != default) work.OutputBytesWritten = (long)pooled.Length * sizeof(float);
+            return ran;
+        }
+    }
+
+    /// <summary>A feature mask for the compaction: entries are values at or above <see cref="Floor"/>; the call sums only below <see cref="DensityLimit"/>.</summary>
+    private readonly record struct FeatureGate(float Floor, double DensityLimit);
 
     /// <summary>
     /// The plane form at the dispatched width with the <paramref name="prepared"/> copy of the weights in its layout
     /// where that copy was packed for this width's passes, else with <paramref name="weight"/> packed for this call
     /// (per-call weights, or weights prepared at another width, which only a test forcing the width meets).
     /// </summary>
-    private static void ForwardPlanes(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, GatedConv3dWeights? prepared,
-        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, Dims3 pool, float* pooled, out ConvWorkCounters work)
+    private static bool ForwardPlanes(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, GatedConv3dWeights? prepared,
+        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, Dims3 pool, float* pooled, FeatureGate? gate, out ConvWorkCounters work, out long entries)
     {
         int lanes = SparseInputPlaneWeights.PassLanesOf(g.OutChannels, SimdDispatch.Width);
         nint copy = 0;
@@ -115,7 +138,7 @@ public static unsafe class SparseInputConv3d
                     planeWeights = SparseInputPlaneWeights.For(g, lanes, source, (float*)copy);
                     planeWeights.Pack();
                 }
-                CompactAndSum(g, input, planeWeights, bias, output, mask, pool, pooled, out work);
+                return CompactAndSum(g, input, planeWeights, bias, output, mask, pool, pooled, gate, out work, out entries);
             }
         }
         finally
@@ -129,8 +152,8 @@ public static unsafe class SparseInputConv3d
     /// output frame and pass over Cout per parallel iteration; with a <paramref name="pool"/> window (all zero for
     /// none), one pooled frame per iteration into <paramref name="pooled"/> instead of <paramref name="output"/>.
     /// </summary>
-    private static void CompactAndSum(in Conv3dGeometry g, ReadOnlySpan<float> input, SparseInputPlaneWeights weights,
-        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, Dims3 pool, float* pooled, out ConvWorkCounters work)
+    private static bool CompactAndSum(in Conv3dGeometry g, ReadOnlySpan<float> input, SparseInputPlaneWeights weights,
+        ReadOnlySpan<float> bias, Span<float> output, Conv3dInputMask? mask, Dims3 pool, float* pooled, FeatureGate? gate, out ConvWorkCounters work, out long entries)
     {
         int frames = g.Batch * g.Input.T, pixels = g.Input.H * g.Input.W;
         int keptChannels = mask?.KeptChannels.Length ?? g.InChannels;
@@ -172,13 +195,22 @@ public static unsafe class SparseInputConv3d
                 {
                     Input = x, Values = (float*)values, Offsets = (int*)offsets, Starts = (int*)starts, ChannelKept = channelKept,
                     ChannelOffsets = channelOffsets, FrameKept = frameKept, PixelReach = pixelReach, FrameReach = frameReach, Frames = g.Input.T, Pixels = pixels, InChannels = g.InChannels,
-                    FrameCapacity = frameCapacity,
+                    FrameCapacity = frameCapacity, Thresholded = gate is not null, Floor = gate?.Floor ?? 0f,
                 };
                 // A small input compacts in microseconds: waking a second thread would cost more than it saves.
                 if (g.InputLength < SerialCompactionElements)
                     for (int frame = 0; frame < frames; frame++) compaction.Invoke(frame);
                 else
                     ParallelFor.Run(frames, ref compaction);
+                entries = 0;
+                for (int frame = 0; frame < frames; frame++) entries += ((int*)starts)[(long)frame * (pixels + 1) + pixels];
+                long keptValues = (long)g.Batch * (mask?.KeptFrames.Length ?? g.Input.T) * keptChannels * pixels;
+                double density = keptValues == 0 ? 0 : (double)entries / keptValues;
+                if (gate is { } limit && !(density < limit.DensityLimit))
+                {
+                    work = default;
+                    return false;
+                }
                 var planes = new SparseInputPlanes
                 {
                     Geometry = g, RowTemplate = rowTemplate, Output = y, Values = (float*)values, Offsets = (int*)offsets,
@@ -188,6 +220,7 @@ public static unsafe class SparseInputConv3d
                 SimdDispatch.Run(ref planes);
             }
             work = Counted(g, mask, keptChannels, tallies);
+            return true;
         }
         finally
         {

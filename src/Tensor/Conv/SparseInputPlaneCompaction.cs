@@ -14,6 +14,8 @@ namespace NativeDance.Tensors.Conv;
 /// runs. 16 channels at a time (AVX-512), else 8 (AVX2): the lanes that are kept and non-zero are compressed to the
 /// front of one full-vector store (which may write up to 15 stale values past the run, never past the frame's region,
 /// whose slack holds them); AVX2 has no compress instruction, so a table gives the permutation per mask of 8 lanes.
+/// With <see cref="Thresholded"/> an entry is a kept value at or above <see cref="Floor"/> instead of a non-zero one:
+/// DANCE's feature mask applied while compacting, so the masked input is never written.
 /// It also tallies, per frame, every entry times the output pixels of a frame its 3 x 3 window reaches
 /// (<see cref="PixelReach"/>), so the kernel counts its multiply-adds without touching the hot loop. Frames that no tap
 /// reads (dropped) are skipped. One frame per parallel iteration.
@@ -37,6 +39,9 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
     public long* FrameReach;
     public int Frames, Pixels, InChannels;
     public long FrameCapacity;
+    /// <summary>Whether values are kept at or above <see cref="Floor"/> (a positive number or NaN) rather than when non-zero.</summary>
+    public bool Thresholded;
+    public float Floor;
 
     /// <summary>Per mask of 8 lanes, the lanes it keeps in order (then zeros): 256 x 8 bytes on the pinned heap.</summary>
     private static readonly byte[] CompressOrders = BuildCompressOrders();
@@ -68,7 +73,8 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
             for (; Avx512F.IsSupported && c + Lanes <= channels; c += Lanes)
             {
                 var v = Vector512.Load(pixel + c);
-                var keep = ~Vector512.Equals(v, Vector512<float>.Zero).AsInt32() & Vector512.Load(ChannelKept + c);
+                var counts = Thresholded ? Vector512.GreaterThanOrEqual(v, Vector512.Create(Floor)) : ~Vector512.Equals(v, Vector512<float>.Zero);
+                var keep = counts.AsInt32() & Vector512.Load(ChannelKept + c);
                 Avx512F.Compress(Vector512<float>.Zero, keep.AsSingle(), v).Store(values + cursor);
                 Avx512F.Compress(Vector512<int>.Zero, keep, Vector512.Load(ChannelOffsets + c)).Store(offsets + cursor);
                 cursor += BitOperations.PopCount(keep.ExtractMostSignificantBits());
@@ -76,7 +82,8 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
             for (; !Avx512F.IsSupported && Avx2.IsSupported && c + 8 <= channels; c += 8)
             {
                 var v = Vector256.Load(pixel + c);
-                uint keep = (~Vector256.Equals(v, Vector256<float>.Zero).AsInt32() & Vector256.Load(ChannelKept + c)).ExtractMostSignificantBits();
+                var counts = Thresholded ? Vector256.GreaterThanOrEqual(v, Vector256.Create(Floor)) : ~Vector256.Equals(v, Vector256<float>.Zero);
+                uint keep = (counts.AsInt32() & Vector256.Load(ChannelKept + c)).ExtractMostSignificantBits();
                 var order = Avx2.ConvertToVector256Int32(orders + keep * 8);
                 Avx2.PermuteVar8x32(v, order).Store(values + cursor);
                 Avx2.PermuteVar8x32(Vector256.Load(ChannelOffsets + c), order).Store(offsets + cursor);
@@ -88,7 +95,7 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
                 float value = pixel[c];
                 values[cursor] = value;
                 offsets[cursor] = ChannelOffsets[c];
-                cursor += value != 0f && ChannelKept[c] != 0 ? 1 : 0;
+                cursor += (Thresholded ? value >= Floor : value != 0f) && ChannelKept[c] != 0 ? 1 : 0;
             }
         }
         starts[Pixels] = cursor;

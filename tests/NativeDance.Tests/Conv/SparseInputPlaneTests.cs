@@ -160,6 +160,81 @@ public class SparseInputPlaneTests
         }
     }
 
+    /// <summary>
+    /// DANCE's feature mask fused into the compaction, unpooled and pooled, at the two widest widths and 1 and 2 threads:
+    /// equal to the dense conv (and pool) of the input with dropped frames and channels zeroed and every value kept only
+    /// when positive and at least the threshold (negative, zero, positive and NaN thresholds), sentinels intact, the kept
+    /// values counted, the work that of the sparse kernel on that masked input. With the crossover at zero it declines
+    /// and writes nothing; so does it where the plane form does not run (stride 2 along H).
+    /// </summary>
+    [Fact]
+    public void FeatureMaskedForwardEqualsTheDenseConvOfTheThresholdedInput()
+    {
+        var random = new Random(41);
+        float[] thresholds = [-0.5f, 0f, 0.3f, float.NaN];
+        for (int trial = 0; trial < 8; trial++)
+        {
+            int size = 2 * random.Next(1, 4), cout = new[] { 16, 32, 48 }[random.Next(3)];
+            var g = Conv3dGeometry.Create(random.Next(1, 3), new[] { 3, 16, 19 }[random.Next(3)], new Dims3(size, size, size + 2), cout,
+                Dims3.Cube(3), padding: Dims3.Cube(1));
+            var pool = Pool3dGeometry.Create(g.Batch, cout, g.Output, new Dims3(random.Next(1, 3), 2, 2));
+            var (x, w, b) = SparseOperands.Create(g, 0.2 + 0.8 * random.NextDouble(), hasBias: true, random);
+            var mask = SparseOperands.RandomMask(g, random);
+            float threshold = thresholds[trial % thresholds.Length];
+            var kept = Thresholded(g, x, mask, threshold);
+            long keptCount = kept.Count(v => v != 0);
+            var expected = SparseOperands.Reference(g, kept, w, b, mask);
+            var (expectedPooled, _) = Pool3dReference.Max(pool, expected);
+            foreach (var width in KernelSettings.Widths().Take(2))
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var prepared = PreparedAt(width, g, w, b);
+                var y = new GuardedBuffer(g.OutputLength);
+                var pooled = new GuardedBuffer(pool.OutputLength);
+                bool ran = false, ranPooled = false, declined = true;
+                ConvWorkCounters work = default, pooledWork = default;
+                long counted = 0, countedPooled = 0;
+                KernelSettings.Run(width, threads, () =>
+                {
+                    GatedConv3dCrossover.Set(g, 2.0);
+                    ran = GatedConv3d.TryForwardFeatureMasked(g, x, threshold, prepared, y.Span, mask, out work, out counted);
+                    ranPooled = GatedConv3d.TryForwardFeatureMasked(g, x, threshold, prepared, new float[g.OutputLength], pool, pooled.Span, mask, out pooledWork, out countedPooled);
+                    GatedConv3dCrossover.Set(g, 0.0);
+                    var untouched = new float[g.OutputLength];
+                    declined = !GatedConv3d.TryForwardFeatureMasked(g, x, threshold, prepared, untouched, mask, out _, out _) && untouched.All(v => v == 0);
+                });
+                string context = $"{g} threshold {threshold} {SparseOperands.Describe(mask)} {width} threads={threads}";
+                bool planes = SparseInputPlanes.Applies(g, width);
+                Assert.Equal(planes, ran);
+                Assert.Equal(planes, ranPooled);
+                Assert.True(declined, $"{context}: ran above the crossover");
+                if (!planes) continue;
+                Numerics.AssertClose(y.Span, expected, Tolerance, context);
+                Numerics.AssertClose(pooled.Span, expectedPooled, Tolerance, context);
+                y.AssertGuardIntact(context);
+                pooled.AssertGuardIntact(context);
+                Assert.Equal(keptCount, counted);
+                Assert.Equal(keptCount, countedPooled);
+                var expectedWork = GatedConvCost.SparseInput(g, mask, kept, width);
+                Assert.Equal(expectedWork, work);
+                Assert.Equal(expectedWork with { OutputBytesWritten = pool.OutputLength * sizeof(float) }, pooledWork);
+            }
+        }
+        var strided = Conv3dGeometry.Create(1, 16, new Dims3(4, 8, 8), 16, Dims3.Cube(3), new Dims3(1, 2, 1), Dims3.Cube(1));
+        var output = new float[strided.OutputLength];
+        Assert.False(GatedConv3d.TryForwardFeatureMasked(strided, new float[strided.InputLength], 0f, new GatedConv3dWeights(strided, new float[strided.WeightLength], []),
+            output, Conv3dInputMask.Create(strided, [0, 1], [2]), out _, out _));
+    }
+
+    /// <summary>The input with dropped frames and channels zeroed and every value below the threshold or not positive zeroed.</summary>
+    private static float[] Thresholded(in Conv3dGeometry g, float[] x, Conv3dInputMask mask, float threshold)
+    {
+        var frames = Conv3dReference.KeptFlags(g.Input.T, mask.KeptFrames);
+        var channels = Conv3dReference.KeptFlags(g.InChannels, mask.KeptChannels);
+        int frame = g.Input.H * g.Input.W * g.InChannels, frameCount = g.Input.T, channelCount = g.InChannels;
+        return x.Select((v, i) => frames[i / frame % frameCount] && channels[i % channelCount] && v > 0 && v >= threshold ? v : 0f).ToArray();
+    }
+
     [Fact]
     public void APoolThatDoesNotTakeTheConvsOutputIsRefusedWithItsShape()
     {

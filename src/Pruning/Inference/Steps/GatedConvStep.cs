@@ -13,9 +13,12 @@ namespace NativeDance.Pruning.Inference.Steps;
 /// and x &gt;= kE * mean of the kept frames and channels), then <see cref="GatedConv3d"/>'s Forward (weights prepared
 /// once, <see cref="GatedConv3dWeights"/>) on the masked input with
 /// the kept frames and channels as its <see cref="Conv3dInputMask"/> and the counted density, so it picks the
-/// dense-compacted or the sparse-input kernel. Two passes over the input: statistics (fusing a pending ReLU) and
-/// masking (fusing the count of survivors). The masked input is written in place, or into a buffer of its own when
-/// the input is also read elsewhere (a residual block's shortcut, which then also gets the ReLU written back).
+/// dense-compacted or the sparse-input kernel. Where the sparse kernel's plane form runs, the feature mask is applied
+/// by its compaction (<see cref="GatedConv3d.TryForwardFeatureMasked(in Conv3dGeometry, ReadOnlySpan{float}, float, GatedConv3dWeights, Span{float}, Conv3dInputMask, out ConvWorkCounters, out long)"/>),
+/// which counts the survivors and takes the dense kernel's side only above the crossover: one pass over the input
+/// besides the statistics (which fuse a pending ReLU). Otherwise a masking pass writes the masked input (fusing the
+/// count of survivors), in place, or into a buffer of its own when the input is also read elsewhere (a residual
+/// block's shortcut, which then also gets the ReLU written back).
 /// A max pool that follows the conv can be fused in (<see cref="FusePool"/>): the sparse kernel then pools in its
 /// copy-out and never writes the conv's full output.
 /// </summary>
@@ -133,7 +136,25 @@ internal sealed unsafe class GatedConvStep : PlanStep
         var k = state.Multipliers.AsSpan(3 * _gate, 3);
         int keptFrames = KeepFrames(k[0]);
         var (keptChannels, featureThreshold) = KeepChannels(keptFrames, k[1], k[2]);
-        long keptFeatures = 0, reach = 0;
+        var mask = state.Mask!;
+        mask.Refill(_keptFrames.AsSpan(0, keptFrames), _keptChannels.AsSpan(0, keptChannels));
+        if (state.CollectTimings) state.GateMaskSeconds[_gate] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        // The sparse kernel applies the feature mask as it compacts the input: no masked copy is written.
+        ConvWorkCounters work = default;
+        long keptFeatures = 0;
+        bool fused = keptChannels > 0 && (_pool is { } fusedPool
+            ? GatedConv3d.TryForwardFeatureMasked(_g, state.Span(_input), featureThreshold, _prepared!, state.Span(_output), fusedPool, state.Span(_pooled!), mask, out work, out keptFeatures)
+            : GatedConv3d.TryForwardFeatureMasked(_g, state.Span(_input), featureThreshold, _prepared!, state.Span(_output), mask, out work, out keptFeatures));
+        if (fused)
+        {
+            state.LayerWork[_layer] = work;
+            // The sparse kernel's MACs are each kept value times the output positions it reaches times Cout: METHOD's count.
+            state.Gates[_gate] = new GateCounts(_frames, keptFrames, _channels, keptChannels, _pixels, keptFeatures, work.Macs, _denseExecutedMacs,
+                GatedConvPath.SparseInput);
+            return;
+        }
+        long reach = 0;
+        keptFeatures = 0;
         if (keptChannels > 0)
         {
             var masking = new GatePasses.Masking
@@ -149,13 +170,10 @@ internal sealed unsafe class GatedConvStep : PlanStep
                 reach += _frameFan[_keptFrames[i]] * _reachPerFrame[i];
             }
         }
-        var mask = state.Mask!;
-        mask.Refill(_keptFrames.AsSpan(0, keptFrames), _keptChannels.AsSpan(0, keptChannels));
-        if (state.CollectTimings) state.GateMaskSeconds[_gate] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long region = (long)keptFrames * keptChannels * _pixels;
         double density = region == 0 ? 0 : (double)keptFeatures / region;
         var path = _pool is { } pool
-            ? GatedConv3d.Forward(_g, state.Span(_masked), _prepared!, state.Span(_output), pool, state.Span(_pooled!), mask, out var work, density)
+            ? GatedConv3d.Forward(_g, state.Span(_masked), _prepared!, state.Span(_output), pool, state.Span(_pooled!), mask, out work, density)
             : GatedConv3d.Forward(_g, state.Span(_masked), _prepared!, state.Span(_output), mask, out work, density);
         state.LayerWork[_layer] = work;
         state.Gates[_gate] = new GateCounts(_frames, keptFrames, _channels, keptChannels, _pixels, keptFeatures,
