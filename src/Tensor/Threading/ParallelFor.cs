@@ -6,9 +6,10 @@ namespace NativeDance.Tensors.Threading;
 /// <summary>
 /// A low-overhead parallel loop over kernel tiles. Worker threads persist; a loop hands them a function
 /// pointer and a pointer to the caller's body struct (valid because the caller waits for every worker that
-/// joined the loop to leave it), and iterations are claimed in small chunks with an atomic counter, so uneven
-/// tiles balance while short iterations (a stem conv's output row takes half a microsecond) do not pay a
-/// contended atomic each. A worker that comes late (still asleep, or its core taken by another process) finds
+/// joined the loop to leave it). Each thread owns a contiguous share of the iterations, so loops over the same
+/// frames one after the other keep each frame on the thread that last touched it, and claims chunks of it with an
+/// atomic counter, then chunks of the others' shares, so uneven tiles balance while short iterations (a stem conv's
+/// output row takes half a microsecond) do not pay a contended atomic each. A worker that comes late (still asleep, or its core taken by another process) finds
 /// the loop closed and stays out: the caller never waits for a thread that has no work in hand. Nothing is
 /// allocated per loop. Loops started from inside a loop, or while another thread's loop is running, run inline
 /// on the calling thread.
@@ -28,7 +29,9 @@ public static unsafe class ParallelFor
     private static void* _state;
     private static int _count;
     private static int _chunk;
-    private static Counter _next;
+    // Per thread of the loop, the next unclaimed iteration of its share (see Drain).
+    private static Counter[] _shares = [];
+    private static int _shareCount;
     // 1 while the loop in flight takes workers; workers inside it. A worker joins by counting itself in and then
     // checking the loop is still open; the caller closes it and then waits for the count to drop to zero. Both sides
     // use full fences, so a worker either is counted before the caller looks or sees the loop closed.
@@ -66,15 +69,16 @@ public static unsafe class ParallelFor
                 _state = state;
                 _count = count;
                 _chunk = Math.Max(1, count / (threads * ChunksPerThread));
-                _next.Value = 0;
                 _failure = null;
                 EnsureWorkers(threads - 1);
+                _shareCount = threads;
+                for (int share = 0; share < _shareCount; share++) _shares[share].Value = ShareStart(share);
                 Interlocked.Exchange(ref _open, 1);
                 for (int i = 0; i < threads - 1; i++) Workers[i].Wake();
                 _insideLoop = true;
                 try
                 {
-                    Drain();
+                    Drain(0);
                 }
                 finally
                 {
@@ -118,28 +122,42 @@ public static unsafe class ParallelFor
     /// </summary>
     private const int ChunksPerThread = 8;
 
-    /// <summary>Claims and runs chunks of iterations until none are left; records the first exception.</summary>
-    private static void Drain()
+    /// <summary>
+    /// Claims and runs chunks of iterations until none are left, starting with its own share: thread i of n owns
+    /// iterations [i count / n, (i + 1) count / n), so consecutive loops over the same data (a plan's steps, each
+    /// parallel over frames) hand each thread the part it wrote last time, still in its own cache, instead of whatever
+    /// the claim order gave it. A thread that runs out claims from the others' shares, front first, so a slow or late
+    /// thread still leaves its work to the rest. Records the first exception.
+    /// </summary>
+    private static void Drain(int self)
     {
         try
         {
-            int chunk = _chunk, count = _count, start;
-            while ((start = Interlocked.Add(ref _next.Value, chunk) - chunk) < count)
+            int chunk = _chunk, shares = _shareCount, start;
+            for (int k = 0; k < shares; k++)
             {
-                int end = Math.Min(start + chunk, count);
-                for (int i = start; i < end; i++) _invoke(_state, i);
+                int share = (self + k) % shares, end = ShareStart(share + 1);
+                ref int next = ref _shares[share].Value;
+                while ((start = Interlocked.Add(ref next, chunk) - chunk) < end)
+                {
+                    int stop = Math.Min(start + chunk, end);
+                    for (int i = start; i < stop; i++) _invoke(_state, i);
+                }
             }
         }
         catch (Exception e)
         {
             Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
-            Volatile.Write(ref _next.Value, int.MaxValue / 2);
+            for (int share = 0; share < _shareCount; share++) Volatile.Write(ref _shares[share].Value, int.MaxValue / 2);
         }
     }
 
+    /// <summary>The first iteration of thread <paramref name="share"/>'s share of the loop in flight.</summary>
+    private static int ShareStart(int share) => (int)((long)_count * share / _shareCount);
+
     /// <summary>
-    /// The claim counter, alone on its cache lines: every claim writes it, and sharing a line with the loop's
-    /// read-mostly fields would make each thread miss on those after every other thread's claim.
+    /// A share's claim counter, alone on its cache lines: every claim writes it, and sharing a line with the loop's
+    /// read-mostly fields (or another share's counter) would make each thread miss on those after every other claim.
     /// </summary>
     [StructLayout(LayoutKind.Explicit, Size = 256)]
     private struct Counter
@@ -149,6 +167,7 @@ public static unsafe class ParallelFor
 
     private static void EnsureWorkers(int count)
     {
+        if (_shares.Length <= count) _shares = new Counter[count + 1];
         while (Workers.Count < count) Workers.Add(new Worker(Workers.Count));
     }
 
@@ -170,8 +189,12 @@ public static unsafe class ParallelFor
         // 1 while the worker is (about to be) blocked on the semaphore; whoever clears it owes one Release.
         private int _sleeping;
 
+        // The loop thread this worker is: the caller is 0, worker i is i + 1 (its share in Drain).
+        private readonly int _index;
+
         public Worker(int id)
         {
+            _index = id + 1;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"NativeDance worker {id + 1}" };
             thread.Start();
         }
@@ -189,7 +212,7 @@ public static unsafe class ParallelFor
             {
                 if (!WaitForLoop()) continue;
                 Interlocked.Increment(ref _joined);
-                if (Volatile.Read(ref _open) == 1) Drain();
+                if (Volatile.Read(ref _open) == 1) Drain(_index);
                 Interlocked.Decrement(ref _joined);
             }
         }
