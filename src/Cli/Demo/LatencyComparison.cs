@@ -16,8 +16,11 @@ namespace NativeDance.Cli.Demo;
 /// </summary>
 internal static class LatencyComparison
 {
-    /// <summary>Timed rounds: each runs every clip through both plans, one plan after the other.</summary>
-    public const int Rounds = 6;
+    /// <summary>
+    /// Timed rounds: each runs every clip through both plans, one plan after the other. About 5 seconds in all on the
+    /// demo's 64 clips: on a shared machine a second of timing can fall in one burst of another process's work.
+    /// </summary>
+    public const int Rounds = 30;
 
     // Enough runs for the JIT to promote every step's code to its optimised tier before anything is timed.
     private const int WarmupRuns = 64;
