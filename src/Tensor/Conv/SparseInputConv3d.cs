@@ -161,8 +161,9 @@ public static unsafe class SparseInputConv3d
         int entryCount = checked((int)(frames * frameCapacity));
         var (values, valuesCapacity) = NativeBufferPool.Rent(entryCount);
         var (offsets, offsetsCapacity) = NativeBufferPool.Rent(entryCount);
-        var (starts, startsCapacity) = NativeBufferPool.Rent(checked(frames * (pixels + 1)));
-        int lanes = weights.PassLanes, rowLength = SparseInputPlanes.RowLengthOf(g, lanes), templateLength = weights.Passes * rowLength;
+        int lanes = weights.PassLanes, blockChannels = SparseInputPlanes.BlockChannelsOf(lanes), blocks = Math.Max(1, (g.InChannels + blockChannels - 1) / blockChannels);
+        var (starts, startsCapacity) = NativeBufferPool.Rent(checked(frames * SparseInputPlaneCompaction.StartsPerFrame(pixels, blocks)));
+        int rowLength = SparseInputPlanes.RowLengthOf(g, lanes), templateLength = weights.Passes * rowLength;
         // Row templates, channel flags and offsets, per-pixel reach, per-frame reach (longs), frame flags (bytes).
         var (tables, tablesCapacity) = NativeBufferPool.Rent(checked(templateLength + 2 * g.InChannels + pixels + 2 * frames + g.Input.T / sizeof(float) + 1));
         try
@@ -195,7 +196,7 @@ public static unsafe class SparseInputConv3d
                 {
                     Input = x, Values = (float*)values, Offsets = (int*)offsets, Starts = (int*)starts, ChannelKept = channelKept,
                     ChannelOffsets = channelOffsets, FrameKept = frameKept, PixelReach = pixelReach, FrameReach = frameReach, Frames = g.Input.T, Pixels = pixels, InChannels = g.InChannels,
-                    FrameCapacity = frameCapacity, Thresholded = gate is not null, Floor = gate?.Floor ?? 0f,
+                    FrameCapacity = frameCapacity, Thresholded = gate is not null, Floor = gate?.Floor ?? 0f, BlockChannels = blockChannels, Blocks = blocks,
                 };
                 // A small input compacts in microseconds: waking a second thread would cost more than it saves.
                 if (g.InputLength < SerialCompactionElements)
@@ -203,7 +204,8 @@ public static unsafe class SparseInputConv3d
                 else
                     ParallelFor.Run(frames, ref compaction);
                 entries = 0;
-                for (int frame = 0; frame < frames; frame++) entries += ((int*)starts)[(long)frame * (pixels + 1) + pixels];
+                int startsPerFrame = SparseInputPlaneCompaction.StartsPerFrame(pixels, blocks);
+                for (int frame = 0; frame < frames; frame++) entries += ((int*)starts)[(long)frame * startsPerFrame + startsPerFrame - 1];
                 long keptValues = (long)g.Batch * (mask?.KeptFrames.Length ?? g.Input.T) * keptChannels * pixels;
                 double density = keptValues == 0 ? 0 : (double)entries / keptValues;
                 if (gate is { } limit && !(density < limit.DensityLimit))
@@ -216,6 +218,7 @@ public static unsafe class SparseInputConv3d
                     Geometry = g, RowTemplate = rowTemplate, Output = y, Values = (float*)values, Offsets = (int*)offsets,
                     Starts = (int*)starts, Weights = weights, FrameKept = frameKept, FrameReach = frameReach, KeptChannels = keptChannels,
                     FrameCapacity = frameCapacity, Tallies = tallies, Pool = pool, Pooled = pooled,
+                    Blocks = blocks, GroupBlocks = SparseInputPlanes.GroupBlocksOf(blocks, density * keptChannels / blocks),
                 };
                 SimdDispatch.Run(ref planes);
             }

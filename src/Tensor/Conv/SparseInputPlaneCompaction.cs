@@ -8,10 +8,11 @@ namespace NativeDance.Tensors.Conv;
 
 /// <summary>
 /// Pass 1 of the plane form of <see cref="SparseInputConv3d"/>: per input frame F = n * T + t, the non-zero values of
-/// its kept channels, pixel after pixel, as two parallel arrays (values, and offsets ci * channel stride into a
-/// <see cref="SparseInputPlaneWeights"/> slab) from index F * <see cref="FrameCapacity"/>; pixel p's entries are
-/// [Starts[s + p], Starts[s + p + 1]) with s = F * (H * W + 1), so a line's pixels, and a frame's lines, are adjacent
-/// runs. 16 channels at a time (AVX-512), else 8 (AVX2): the lanes that are kept and non-zero are compressed to the
+/// its kept channels, pixel after pixel and in channel order, as two parallel arrays (values, and offsets
+/// ci * channel stride into a <see cref="SparseInputPlaneWeights"/> slab) from index F * <see cref="FrameCapacity"/>.
+/// Channels fall into <see cref="Blocks"/> blocks of <see cref="BlockChannels"/>; block b of pixel p starts at
+/// Starts[s + p * B + b] with s = F * (H * W * B + 1), and ends where the next block (of the pixel, or of the next
+/// pixel) starts, so a pixel, a line's pixels and a frame's lines are adjacent runs, and so are consecutive blocks. 16 channels at a time (AVX-512), else 8 (AVX2): the lanes that are kept and non-zero are compressed to the
 /// front of one full-vector store (which may write up to 15 stale values past the run, never past the frame's region,
 /// whose slack holds them); AVX2 has no compress instruction, so a table gives the permutation per mask of 8 lanes.
 /// With <see cref="Thresholded"/> an entry is a kept value at or above <see cref="Floor"/> instead of a non-zero one:
@@ -38,6 +39,8 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
     /// <summary>Per input frame: the entries weighted by <see cref="PixelReach"/>.</summary>
     public long* FrameReach;
     public int Frames, Pixels, InChannels;
+    /// <summary>Channels per block, a multiple of <see cref="Lanes"/>, and blocks per pixel (B, at least 1).</summary>
+    public int BlockChannels, Blocks;
     public long FrameCapacity;
     /// <summary>Whether values are kept at or above <see cref="Floor"/> (a positive number or NaN) rather than when non-zero.</summary>
     public bool Thresholded;
@@ -49,14 +52,18 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
     /// <summary>Entries one frame may hold: pixels x kept channels, plus the slack of the last full-vector store.</summary>
     public static long CapacityOf(int pixels, int keptChannels) => (long)pixels * keptChannels + Lanes;
 
+    /// <summary>Starts per frame: one per block of every pixel and the frame's end.</summary>
+    public static int StartsPerFrame(int pixels, int blocks) => pixels * blocks + 1;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Invoke(int frame)
     {
-        int* starts = Starts + (long)frame * (Pixels + 1);
+        int blocks = Blocks, blockChannels = BlockChannels;
+        int* starts = Starts + (long)frame * StartsPerFrame(Pixels, blocks);
         FrameReach[frame] = 0;
         if (FrameKept[frame % Frames] == 0)
         {
-            new Span<int>(starts, Pixels + 1).Clear();
+            new Span<int>(starts, StartsPerFrame(Pixels, blocks)).Clear();
             return;
         }
         float* values = Values + frame * FrameCapacity;
@@ -67,11 +74,12 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
         fixed (byte* orders = CompressOrders)
         for (int p = 0; p < Pixels; p++, pixel += channels)
         {
-            starts[p] = cursor;
-            if (p > 0) reach += (long)(cursor - starts[p - 1]) * PixelReach[p - 1];
+            int* blockStarts = starts + (long)p * blocks;
+            int first = cursor;
             int c = 0;
             for (; Avx512F.IsSupported && c + Lanes <= channels; c += Lanes)
             {
+                if (c % blockChannels == 0) blockStarts[c / blockChannels] = cursor;
                 var v = Vector512.Load(pixel + c);
                 var counts = Thresholded ? Vector512.GreaterThanOrEqual(v, Vector512.Create(Floor)) : ~Vector512.Equals(v, Vector512<float>.Zero);
                 var keep = counts.AsInt32() & Vector512.Load(ChannelKept + c);
@@ -81,6 +89,7 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
             }
             for (; !Avx512F.IsSupported && Avx2.IsSupported && c + 8 <= channels; c += 8)
             {
+                if (c % blockChannels == 0) blockStarts[c / blockChannels] = cursor;
                 var v = Vector256.Load(pixel + c);
                 var counts = Thresholded ? Vector256.GreaterThanOrEqual(v, Vector256.Create(Floor)) : ~Vector256.Equals(v, Vector256<float>.Zero);
                 uint keep = (counts.AsInt32() & Vector256.Load(ChannelKept + c)).ExtractMostSignificantBits();
@@ -92,14 +101,15 @@ internal unsafe struct SparseInputPlaneCompaction : IParallelBody
             // Branch-free: every value is written, and the run only grows past kept non-zeros.
             for (; c < channels; c++)
             {
+                if (c % blockChannels == 0) blockStarts[c / blockChannels] = cursor;
                 float value = pixel[c];
                 values[cursor] = value;
                 offsets[cursor] = ChannelOffsets[c];
                 cursor += (Thresholded ? value >= Floor : value != 0f) && ChannelKept[c] != 0 ? 1 : 0;
             }
+            reach += (long)(cursor - first) * PixelReach[p];
         }
-        starts[Pixels] = cursor;
-        if (Pixels > 0) reach += (long)(cursor - starts[Pixels - 1]) * PixelReach[Pixels - 1];
+        starts[(long)Pixels * blocks] = cursor;
         FrameReach[frame] = reach;
     }
 

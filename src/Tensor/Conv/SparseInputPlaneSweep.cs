@@ -16,17 +16,20 @@ namespace NativeDance.Tensors.Conv;
 internal static unsafe class SparseInputPlaneSweep<TOps, TVec> where TOps : IVectorOps<TVec> where TVec : unmanaged
 {
     /// <summary>
-    /// Adds the entries [starts[0], starts[width]) of one line (values and slab offsets) times the slab
-    /// <paramref name="w"/> ([ci][kh][kw][V x lanes], see <see cref="SparseInputPlaneWeights"/>) to rows
+    /// Adds the entries of one line (<see cref="LineEntries"/>: pixel iw's are [starts[iw * pixel stride], starts[iw * pixel stride + span]))
+    /// times the slab ([ci][kh][kw][V x lanes], see <see cref="SparseInputPlaneWeights"/>) to rows
     /// <paramref name="row0"/>, <paramref name="row1"/>, <paramref name="row2"/> (tap rows kh = 0, 1, 2; pixel wo at
     /// row + wo * <paramref name="stride"/>, with the guard slots of <see cref="SparseInputWindow{TOps, TVec}"/> on
     /// either side); rows <typeparamref name="TRows"/> leaves out are neither read nor written. (The multiply-adds that
     /// count are tallied by the compaction, <see cref="SparseInputPlaneCompaction"/>.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Sweep<TS, TRows>(float* w, float* values, int* offsets, int* starts, int width, int padding,
+    public static void Sweep<TS, TRows>(in LineEntries line, int width, int padding,
         float* row0, float* row1, float* row2, int stride) where TS : struct, ISumVectors where TRows : struct, IPlaneRows
     {
+        float* w = line.Slab, values = line.Values;
+        int* offsets = line.Offsets, starts = line.Starts;
+        int pixelStride = line.PixelStride, span = line.Span;
         int l = TOps.Lanes, v = TS.Vectors, tap = v * l;
         bool r0 = TRows.Row0, r2 = TRows.Row2;
         // Per row r: a = output pixel iw + pw - 2 (tap kw = 2), b = iw + pw - 1 (kw = 1), c = iw + pw (kw = 0).
@@ -44,7 +47,7 @@ internal static unsafe class SparseInputPlaneSweep<TOps, TVec> where TOps : IVec
         TVec c20 = r2 ? TOps.Load(row2 + next) : TOps.Zero, c21 = r2 && v > 1 ? TOps.Load(row2 + next + l) : TOps.Zero;
         for (int iw = 0; iw < width; iw++, slot += stride)
         {
-            int k = starts[iw], end = starts[iw + 1];
+            int k = starts[iw * pixelStride], end = starts[iw * pixelStride + span];
             // With padding 1 the first pixel's kw = 2 tap (a) and the last pixel's kw = 0 tap (c) land in guard slots: skipped.
             bool useA = padding != 1 || iw > 0, useC = padding != 1 || iw < width - 1;
             for (; k < end; k++)
@@ -119,6 +122,22 @@ internal static unsafe class SparseInputPlaneSweep<TOps, TVec> where TOps : IVec
         TOps.Store(destination, s0);
         if (TS.Vectors > 1) TOps.Store(destination + TOps.Lanes, s1);
     }
+}
+
+/// <summary>
+/// One input line's entries for <see cref="SparseInputPlaneSweep{TOps, TVec}"/>: values and slab offsets, and per pixel
+/// the starts of its channel blocks (<see cref="PixelStride"/> of them, see <see cref="SparseInputPlaneCompaction"/>),
+/// of which the sweep takes <see cref="Span"/> consecutive blocks from <see cref="Starts"/> on; and the slab of the
+/// temporal tap.
+/// </summary>
+internal readonly unsafe struct LineEntries(float* slab, float* values, int* offsets, int* starts, int pixelStride, int span)
+{
+    public float* Slab { get; } = slab;
+    public float* Values { get; } = values;
+    public int* Offsets { get; } = offsets;
+    public int* Starts { get; } = starts;
+    public int PixelStride { get; } = pixelStride;
+    public int Span { get; } = span;
 }
 
 /// <summary>Which of a sweep's three output rows (tap rows kh = 0, 1, 2) it computes, as a type, so each set compiles to its own loop.</summary>

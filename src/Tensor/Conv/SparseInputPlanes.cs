@@ -11,9 +11,9 @@ namespace NativeDance.Tensors.Conv;
 /// parallel iteration, so no two threads write the same output and a layer with few frames still has work for every
 /// thread. The sums go to an aligned scratch plane (Ho rows of Wo pixels with guard slots, the pass's lanes per
 /// pixel) and a trash row that takes the sums of tap rows landing outside the frame. Bias first; then per temporal tap
-/// kt on a kept, in-range input frame with entries, per input line with entries:
-/// <see cref="SparseInputPlaneSweep{TOps, TVec}.Sweep{TS, TRows}"/> into the three output rows it reaches; the pass's weights for
-/// one kt stay in the cache while the frame's lines sweep them. Adds what it executes to <see cref="Tallies"/> (see
+/// kt on a kept, in-range input frame with entries, per group of channel blocks (<see cref="GroupBlocksOf"/>), per
+/// input line with entries: <see cref="SparseInputPlaneSweep{TOps, TVec}.Sweep{TS, TRows}"/> into the three output rows
+/// it reaches; the group's part of the pass's weights for one kt stays in the cache while the frame's lines sweep it. Adds what it executes to <see cref="Tallies"/> (see
 /// <see cref="SparseInputAccumulation"/>). With a fused max pool, one parallel iteration sums the output frames of one
 /// pooled frame in turn, and the copy-out writes their window maxima instead of the sums. Runs at the dispatched
 /// width (<see cref="Run{TOps, TVec}"/>), whose vectors <see cref="Weights"/> was packed for.
@@ -39,6 +39,8 @@ internal unsafe struct SparseInputPlanes : ISimdAction
     public int KeptChannels;
     public long FrameCapacity;
     public long* Tallies;
+    /// <summary>Channel blocks per pixel in the compacted entries (see <see cref="SparseInputPlaneCompaction"/>), and how many consecutive blocks one sweep takes.</summary>
+    public int Blocks, GroupBlocks;
 
     /// <summary>
     /// Whether <paramref name="g"/> runs in the plane form at <paramref name="width"/>: AVX-512 or AVX2, groups 1, a 3 x 3
@@ -61,6 +63,30 @@ internal unsafe struct SparseInputPlanes : ISimdAction
 
     /// <summary>Parallel iterations: output frames, or pooled frames (each a group of <see cref="Pool"/>.T output frames), times passes.</summary>
     public readonly int Count => Geometry.Batch * (Pool.T == 0 ? Geometry.Output.T : Geometry.Output.T / Pool.T) * Weights.Passes;
+
+    /// <summary>
+    /// Input channels per block of the compacted entries at <paramref name="passLanes"/> lanes per pass: a block's part
+    /// of a (pass, kt) slab is 36 KiB (32 channels of 9 taps x 32 lanes), which leaves room in a 48 KiB L1 cache for the
+    /// scratch rows a line sweeps. Every multiply-add loads its weight, so a slab that spills to L2 (R3D-18's 64 to 512
+    /// channels) bounds the kernel by L2 bandwidth.
+    /// </summary>
+    public static int BlockChannelsOf(int passLanes) => Math.Max(SparseInputPlaneCompaction.Lanes, 1024 / passLanes / SparseInputPlaneCompaction.Lanes * SparseInputPlaneCompaction.Lanes);
+
+    /// <summary>
+    /// Consecutive channel blocks one sweep takes, from the entries a pixel holds per block: each sweep pays the
+    /// per-pixel cost of the sliding window (storing, loading, the loop's exit), so blocks are swept one by one only
+    /// while each still brings <see cref="MinEntriesPerSweep"/> entries per pixel; sparser, they go together and the
+    /// slab is read from L2.
+    /// </summary>
+    public static int GroupBlocksOf(int blocks, double entriesPerPixelPerBlock) =>
+        entriesPerPixelPerBlock <= 0 ? blocks : Math.Clamp((int)Math.Ceiling(MinEntriesPerSweep / entriesPerPixelPerBlock), 1, blocks);
+
+    /// <summary>
+    /// Entries per pixel a sweep needs for blocks apart to beat one sweep over all: measured on 64 to 256 channels
+    /// (R3D-18's layers), splitting gains 9-25% from 11 entries per pixel and block on and breaks even near 4-5; at
+    /// 2.5 it loses 7%.
+    /// </summary>
+    private const double MinEntriesPerSweep = 5;
 
     /// <summary>Floats of one scratch row: Wo pixels and the guard slots, <paramref name="passLanes"/> each.</summary>
     public static int RowLengthOf(in Conv3dGeometry g, int passLanes) => (g.Output.W + GuardsBefore + GuardsAfter) * passLanes;
@@ -179,13 +205,14 @@ internal unsafe struct SparseInputPlanes : ISimdAction
         int to = plane % g.Output.T, n = plane / g.Output.T, pixels = g.Input.H * g.Input.W, width = g.Input.W;
         int lanes = Weights.PassLanes;
         long macs = 0, entries = 0, weights = 0;
+        int blocks = Blocks, group = GroupBlocks;
         for (int kt = 0; kt < g.Kernel.T; kt++)
         {
             int it = to * g.Stride.T - g.Padding.T + kt * g.Dilation.T;
             if ((uint)it >= (uint)g.Input.T || FrameKept[it] == 0) continue;
             int frame = n * g.Input.T + it;
-            int* starts = Starts + (long)frame * (pixels + 1);
-            if (starts[pixels] == 0) continue;
+            int* starts = Starts + (long)frame * SparseInputPlaneCompaction.StartsPerFrame(pixels, blocks);
+            if (starts[pixels * blocks] == 0) continue;
             float* values = Values + frame * FrameCapacity;
             int* offsets = Offsets + frame * FrameCapacity;
             float* slab = Weights.Slab(pass, kt);
@@ -194,18 +221,24 @@ internal unsafe struct SparseInputPlanes : ISimdAction
                 macs += FrameReach[frame] * g.OutChannels;
                 weights += (long)SparseInputPlaneWeights.Taps * KeptChannels * g.OutChannels;
             }
-            for (int ih = 0; ih < g.Input.H; ih++)
+            // A group of channel blocks at a time: its part of the slab stays in the L1 cache while the frame's lines sweep it.
+            for (int first = 0; first < blocks; first += group)
             {
-                int* line = starts + ih * width;
-                int lineEntries = line[width] - line[0];
-                if (lineEntries == 0) continue;
-                // Tap row kh adds to output row ih + ph - kh; rows outside the frame go to the trash row.
-                int top = ih + g.Padding.H;
-                float* row0 = RowOf(top, rows, trash, rowLength), row1 = RowOf(top - 1, rows, trash, rowLength);
-                float* row2 = RowOf(top - 2, rows, trash, rowLength);
-                if (lanes > TOps.Lanes) Sweep<TOps, TVec, Sum2>(slab, values, offsets, line, row0, row1, row2, lanes, trash);
-                else Sweep<TOps, TVec, Sum1>(slab, values, offsets, line, row0, row1, row2, lanes, trash);
-                entries += lineEntries;
+                int span = Math.Min(group, blocks - first);
+                for (int ih = 0; ih < g.Input.H; ih++)
+                {
+                    int* line = starts + (long)ih * width * blocks;
+                    int lineEntries = line[width * blocks] - line[0];
+                    if (lineEntries == 0) continue;
+                    // Tap row kh adds to output row ih + ph - kh; rows outside the frame go to the trash row.
+                    int top = ih + g.Padding.H;
+                    float* row0 = RowOf(top, rows, trash, rowLength), row1 = RowOf(top - 1, rows, trash, rowLength);
+                    float* row2 = RowOf(top - 2, rows, trash, rowLength);
+                    var source = new LineEntries(slab, values, offsets, line + first, blocks, span);
+                    if (lanes > TOps.Lanes) Sweep<TOps, TVec, Sum2>(source, row0, row1, row2, lanes, trash);
+                    else Sweep<TOps, TVec, Sum1>(source, row0, row1, row2, lanes, trash);
+                    if (first == 0) entries += lineEntries;
+                }
             }
         }
         Interlocked.Add(ref Tallies[SparseInputAccumulation.MacTally], macs);
@@ -215,17 +248,17 @@ internal unsafe struct SparseInputPlanes : ISimdAction
 
     /// <summary>One line into its three rows, leaving out a first or last row that is the trash row (the middle one never is, with padding at most 2, unless the frame is tiny).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private readonly void Sweep<TOps, TVec, TS>(float* slab, float* values, int* offsets, int* line, float* row0, float* row1, float* row2, int stride, float* trash)
+    private readonly void Sweep<TOps, TVec, TS>(in LineEntries line, float* row0, float* row1, float* row2, int stride, float* trash)
         where TOps : IVectorOps<TVec> where TVec : unmanaged where TS : struct, ISumVectors
     {
         ref readonly Conv3dGeometry g = ref Geometry;
         bool real0 = row0 < trash, real1 = row1 < trash, real2 = row2 < trash;
         if (real1 && real0 && !real2)
-            SparseInputPlaneSweep<TOps, TVec>.Sweep<TS, UpperRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+            SparseInputPlaneSweep<TOps, TVec>.Sweep<TS, UpperRows>(line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
         else if (real1 && !real0 && real2)
-            SparseInputPlaneSweep<TOps, TVec>.Sweep<TS, LowerRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+            SparseInputPlaneSweep<TOps, TVec>.Sweep<TS, LowerRows>(line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
         else
-            SparseInputPlaneSweep<TOps, TVec>.Sweep<TS, AllRows>(slab, values, offsets, line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
+            SparseInputPlaneSweep<TOps, TVec>.Sweep<TS, AllRows>(line, g.Input.W, g.Padding.W, row0, row1, row2, stride);
     }
 
     private readonly float* RowOf(int ho, float* rows, float* trash, int rowLength) =>

@@ -60,11 +60,15 @@ public class SparseInputPlaneTests
         }
     }
 
-    /// <summary>The tiny C3D's gated convs at DANCE-like keep ratios: frames and channels partly dropped, about a third of the features kept.</summary>
+    /// <summary>
+    /// The tiny C3D's gated convs at DANCE-like keep ratios: frames and channels partly dropped, about a third of the
+    /// features kept; and 100 input channels, whose entries fall into several channel blocks swept one by one.
+    /// </summary>
     [Theory]
     [InlineData(16, 32, 16)]
     [InlineData(32, 64, 8)]
     [InlineData(64, 64, 4)]
+    [InlineData(100, 48, 5)]
     public void TinyC3dLayersAtDanceKeepRatios(int inChannels, int outChannels, int size)
     {
         var g = Conv3dGeometry.Create(1, inChannels, Dims3.Cube(size), outChannels, Dims3.Cube(3), padding: Dims3.Cube(1));
