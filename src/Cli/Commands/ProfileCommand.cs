@@ -29,7 +29,7 @@ internal static class ProfileCommand
         var budget = new Option<float?>("--budget") { Description = "MAC budget in (0, 1]: calibrate the controller's scale to it on the profiled clips (default: the scale in the controller checkpoint)" };
         var clips = new Option<int>("--clips") { Description = "Test clips to profile", DefaultValueFactory = _ => 8 };
         var repeats = new Option<int>("--repeats") { Description = "Timed passes over the clips", DefaultValueFactory = _ => 3 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed runs of each plan first (at most 5 s of them)", DefaultValueFactory = _ => 40 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs of each plan first (and at least 1 s of them, at most 5 s)", DefaultValueFactory = _ => 40 };
         var trace = new Option<string?>("--trace") { Description = "Write a Chrome trace-event JSON file (open it in ui.perfetto.dev)" };
         var flame = new Option<string?>("--flame") { Description = "Write folded stacks for flame-graph tools (flamegraph.pl, inferno, speedscope)" };
         var device = new Option<string>("--device") { Description = "cpu or gpu", DefaultValueFactory = _ => "cpu" };

@@ -15,6 +15,13 @@ public sealed record ProfileSettings
     /// </summary>
     public int WarmupRuns { get; init; } = 40;
 
+    /// <summary>
+    /// Keep warming up for at least this many seconds (default 1): the JIT starts counting calls only after about 100 ms
+    /// without new methods and then compiles in the background, so 40 runs of a small model (a few milliseconds) would
+    /// end with steps still unoptimised, and the first timed runs would measure them (10 times slower).
+    /// </summary>
+    public double MinWarmupSeconds { get; init; } = 1;
+
     /// <summary>Stop warming up after this many seconds even before <see cref="WarmupRuns"/> (default 5; large models are slow per clip).</summary>
     public double WarmupSeconds { get; init; } = 5;
 }
@@ -48,14 +55,19 @@ public static class PlanProfiler
             throw new ArgumentException($"The gated plan must be gated and take the dense plan's clips ({densePlan.ClipLength} values, {densePlan.Classes} classes); "
                 + $"it is {(gatedPlan.IsGated ? "" : "not ")}gated and takes {gatedPlan.ClipLength} values, {gatedPlan.Classes} classes.", nameof(gated));
         int count = ClipCount(clips, densePlan.ClipLength);
-        if (settings.Repeats < 1 || settings.WarmupRuns < 0 || !(settings.WarmupSeconds >= 0))
+        if (settings.Repeats < 1 || settings.WarmupRuns < 0 || !(settings.WarmupSeconds >= 0) || !(settings.MinWarmupSeconds >= 0))
             throw new ArgumentException($"Profiling needs at least one repeat and no negative warm-up, got {settings.Repeats} repeats, "
-                + $"{settings.WarmupRuns} warm-up runs, {settings.WarmupSeconds} warm-up seconds.", nameof(settings));
+                + $"{settings.WarmupRuns} warm-up runs, {settings.MinWarmupSeconds} to {settings.WarmupSeconds} warm-up seconds.", nameof(settings));
         ProfiledPlan[] plans = gated is null ? [dense] : [dense, gated];
         var logits = new float[densePlan.Classes];
         long warmup = Stopwatch.GetTimestamp();
-        for (int i = 0; i < settings.WarmupRuns && (i == 0 || Stopwatch.GetElapsedTime(warmup).TotalSeconds < settings.WarmupSeconds); i++)
+        for (int i = 0; ; i++)
+        {
+            double elapsed = Stopwatch.GetElapsedTime(warmup).TotalSeconds;
+            bool done = i >= settings.WarmupRuns && elapsed >= settings.MinWarmupSeconds;
+            if (done || i > 0 && elapsed >= settings.WarmupSeconds) break;
             foreach (var plan in plans) plan.Plan.Run(Clip(clips, i % count, densePlan.ClipLength), logits);
+        }
         int runs = count * settings.Repeats;
         var records = plans.Select(p => new PlanRuns(p.Plan.IsGated ? "gated" : "dense", p, runs)).ToArray();
         long origin = Stopwatch.GetTimestamp();

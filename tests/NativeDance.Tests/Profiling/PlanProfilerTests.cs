@@ -65,7 +65,7 @@ public class PlanProfilerTests(ProfileFixture fixture) : IClassFixture<ProfileFi
     {
         using var dense = fixture.Compile(null, 1f);
         using var gated = fixture.Compile(fixture.Controller, 1f);
-        var settings = new ProfileSettings { Repeats = 1, WarmupRuns = 0 };
+        var settings = new ProfileSettings { Repeats = 1, WarmupRuns = 0, MinWarmupSeconds = 0 };
         Assert.Throws<ArgumentException>(() => PlanProfiler.Profile(gated, null, fixture.Clips, settings));
         Assert.Throws<ArgumentException>(() => PlanProfiler.Profile(dense, dense, fixture.Clips, settings));
         var e = Assert.Throws<ArgumentException>(() => PlanProfiler.Profile(dense, gated, fixture.Clips.AsSpan(1), settings));
@@ -87,7 +87,7 @@ public class PlanProfilerTests(ProfileFixture fixture) : IClassFixture<ProfileFi
     public void ADenseOnlyProfileHasNoGatedRuns()
     {
         using var dense = fixture.Compile(null, 1f);
-        var profile = PlanProfiler.Profile(dense, null, fixture.Clips, new ProfileSettings { Repeats = 1, WarmupRuns = 0 });
+        var profile = PlanProfiler.Profile(dense, null, fixture.Clips, new ProfileSettings { Repeats = 1, WarmupRuns = 0, MinWarmupSeconds = 0 });
         Assert.Null(profile.Gated);
         Assert.Equal(ProfileFixture.ClipCount, profile.Dense.Count);
         Assert.Equal(-1, profile.Dense.ControllerStep);

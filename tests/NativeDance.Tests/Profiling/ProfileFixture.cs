@@ -28,7 +28,7 @@ public class ProfileFixture
         Compile = factory(Model);
         using var dense = Compile(null, 1f);
         using var gated = Compile(Controller, Scale);
-        Profile = PlanProfiler.Profile(dense, gated, Clips, new ProfileSettings { Repeats = Repeats, WarmupRuns = 1 });
+        Profile = PlanProfiler.Profile(dense, gated, Clips, new ProfileSettings { Repeats = Repeats, WarmupRuns = 1, MinWarmupSeconds = 0 });
     }
 
     public const float Scale = 1.1f;

@@ -20,7 +20,7 @@ public class GpuProfileTests(GpuFixture gpu)
         var compile = CudaPlanFactory.Create(model, PlanModels.Frames, PlanModels.Size, PlanModels.Size, gpu.Sm80Device);
         using var dense = compile(null, 1f);
         using var gated = compile(controller, ProfileFixture.Scale);
-        var profile = PlanProfiler.Profile(dense, gated, clips.Span, new ProfileSettings { Repeats = 2, WarmupRuns = 2 });
+        var profile = PlanProfiler.Profile(dense, gated, clips.Span, new ProfileSettings { Repeats = 2, WarmupRuns = 2, MinWarmupSeconds = 0 });
         foreach (var runs in profile.Plans)
         {
             Assert.Equal("gpu", runs.Device);
