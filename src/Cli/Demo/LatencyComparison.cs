@@ -48,6 +48,10 @@ internal static class LatencyComparison
             gatedBytes += gatedPlan.Counters.Total.TotalBytes;
             maskedBytes += gatedPlan.Counters.MaskedBytesRatio;
         }
+        // The demo's training stages leave garbage behind: collect it now, not in the middle of a timed run.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         for (int round = 0; round < Rounds; round++)
         {
             bool denseFirst = round % 2 == 0;
