@@ -8,18 +8,18 @@ namespace NativeDance.Tensors.Conv;
 
 /// <summary>
 /// Pass 1 of the plane form of <see cref="SparseInputConv3d"/>: per input frame F = n * T + t, the non-zero values of
-/// its kept channels, pixel after pixel and in channel order, as two parallel arrays (values, and offsets
-/// ci * channel stride into a <see cref="SparseInputPlaneWeights"/> slab) from index F * <see cref="FrameCapacity"/>.
-/// Channels fall into <see cref="Blocks"/> blocks of <see cref="BlockChannels"/>; block b of pixel p starts at
-/// Starts[s + p * B + b] with s = F * (H * W * B + 1), and ends where the next block (of the pixel, or of the next
-/// pixel) starts, so a pixel, a line's pixels and a frame's lines are adjacent runs, and so are consecutive blocks. 16 channels at a time (AVX-512), else 8 (AVX2): the lanes that are kept and non-zero are compressed to the
-/// front of one full-vector store (which may write up to 15 stale values past the run, never past the frame's region,
-/// whose slack holds them); AVX2 has no compress instruction, so a table gives the permutation per mask of 8 lanes.
-/// With <see cref="Thresholded"/> an entry is a kept value at or above <see cref="Floor"/> instead of a non-zero one:
-/// DANCE's feature mask applied while compacting, so the masked input is never written.
-/// It also tallies, per frame, every entry times the output pixels of a frame its 3 x 3 window reaches
-/// (<see cref="PixelReach"/>), so the kernel counts its multiply-adds without touching the hot loop. Frames that no tap
-/// reads (dropped) are skipped. One frame per parallel iteration.
+/// its kept channels, pixel after pixel and in channel order, as two parallel arrays (values, and offsets ci * channel
+/// stride into a <see cref="SparseInputPlaneWeights"/> slab) from index F * <see cref="FrameCapacity"/>. Channels fall
+/// into <see cref="Blocks"/> blocks of <see cref="BlockChannels"/>; block b of pixel p starts at Starts[s + p * B + b]
+/// with s = F * (H * W * B + 1), and ends where the next block (of the pixel, or of the next pixel) starts, so a pixel,
+/// a line's pixels and a frame's lines are adjacent runs, and so are consecutive blocks. 16 channels at a time
+/// (AVX-512), else 8 (AVX2): the lanes that are kept and non-zero are compressed to the front of one full-vector store
+/// (which may write up to 15 stale values past the run, never past the frame's region, whose slack holds them); AVX2
+/// has no compress instruction, so a table gives the permutation per mask of 8 lanes. With <see cref="Thresholded"/> an
+/// entry is a kept value at or above <see cref="Floor"/> instead of a non-zero one: DANCE's feature mask applied while
+/// compacting, so the masked input is never written. It also tallies, per frame, every entry times the output pixels of
+/// a frame its 3 x 3 window reaches (<see cref="PixelReach"/>), so the kernel counts its multiply-adds without touching
+/// the hot loop. Frames that no tap reads (dropped) are skipped. One frame per parallel iteration.
 /// </summary>
 internal unsafe struct SparseInputPlaneCompaction : IParallelBody
 {

@@ -9,14 +9,15 @@ namespace NativeDance.Tensors.Conv;
 /// <summary>
 /// Pass 2 of the plane form of <see cref="SparseInputConv3d"/>: one output frame (n, to) and one pass over Cout per
 /// parallel iteration, so no two threads write the same output and a layer with few frames still has work for every
-/// thread. The sums go to an aligned scratch plane (Ho rows of Wo pixels with guard slots, the pass's lanes per
-/// pixel) and a trash row that takes the sums of tap rows landing outside the frame. Bias first; then per temporal tap
-/// kt on a kept, in-range input frame with entries, per group of channel blocks (<see cref="GroupBlocksOf"/>), per
-/// input line with entries: <see cref="SparseInputPlaneSweep{TOps, TVec}.Sweep{TS, TRows}"/> into the three output rows
-/// it reaches; the group's part of the pass's weights for one kt stays in the cache while the frame's lines sweep it. Adds what it executes to <see cref="Tallies"/> (see
-/// <see cref="SparseInputAccumulation"/>). With a fused max pool, one parallel iteration sums the output frames of one
-/// pooled frame in turn, and the copy-out writes their window maxima instead of the sums. Runs at the dispatched
-/// width (<see cref="Run{TOps, TVec}"/>), whose vectors <see cref="Weights"/> was packed for.
+/// thread. The sums go to an aligned scratch plane (Ho rows of Wo pixels with guard slots, the pass's lanes per pixel)
+/// and a trash row that takes the sums of tap rows landing outside the frame. Bias first; then per temporal tap kt on a
+/// kept, in-range input frame with entries, per group of channel blocks (<see cref="GroupBlocksOf"/>), per input line
+/// with entries: <see cref="SparseInputPlaneSweep{TOps, TVec}.Sweep{TS, TRows}"/> into the three output rows it
+/// reaches; the group's part of the pass's weights for one kt stays in the cache while the frame's lines sweep it. Adds
+/// what it executes to <see cref="Tallies"/> (see <see cref="SparseInputAccumulation"/>). With a fused max pool, one
+/// parallel iteration sums the output frames of one pooled frame in turn, and the copy-out writes their window maxima
+/// instead of the sums. Runs at the dispatched width (<see cref="Run{TOps, TVec}"/>), whose vectors
+/// <see cref="Weights"/> was packed for.
 /// </summary>
 internal unsafe struct SparseInputPlanes : ISimdAction
 {
