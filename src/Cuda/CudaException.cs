@@ -29,6 +29,10 @@ public sealed class CudaException : Exception
     /// <summary>The driver's status code.</summary>
     public CudaResult Result { get; }
 
+    /// <summary>A kernel faulted (illegal or misaligned address, illegal instruction, assert, timeout): the error sticks
+    /// to the device's context, every later call on it fails the same way, and only disposing the device helps.</summary>
+    public bool IsKernelFault => LaunchDescription.IsKernelFault(Result);
+
     /// <summary>The code's name, such as <c>CUDA_ERROR_OUT_OF_MEMORY</c>.</summary>
     public string ErrorName { get; }
 

@@ -95,7 +95,8 @@ public sealed class PtxDevice
         if (size != program.ParameterBytes)
         {
             throw new ArgumentException($"argument struct {typeof(TArgs).Name} is {size} bytes but kernel {kernel.Name} takes {program.ParameterBytes} " +
-                $"bytes of parameters ({string.Join(", ", program.Parameters.Select(p => $"{p.Type} {p.Name} @{p.Offset}"))})", nameof(args));
+                $"bytes of parameters ({string.Join(", ", program.Parameters.Select(p => $"{p.Type} {p.Name} @{p.Offset}"))}); " +
+                "the driver takes exactly the parameters' bytes, so a struct must have no tail padding", nameof(args));
         }
 
         CheckShape(kernel, shape);

@@ -22,12 +22,10 @@ namespace NativeDance.Cli.Benchmarks;
 /// (<see cref="CudaInferencePlan"/>, one clip per run, copies included) dense and gated, with NVML's energy per clip.
 /// Writes JSON rows that carry each problem (geometry, kept lists, model sizes) so the PyTorch script times the same.
 /// </summary>
-internal sealed class GpuBenchmark(CudaDevice device, NvmlDevice? nvml, int rounds, TextWriter log)
+internal sealed class GpuBenchmark(CudaDevice device, NvmlDevice? nvml, int rounds, TimeSpan modelSpan, TextWriter log)
 {
     private const int Classes = 101;
     private const int Frames = 16;
-    // Models run for at least this long, so NVML's energy counter (steps of tens of milliseconds) resolves a clip.
-    private static readonly TimeSpan ModelSpan = TimeSpan.FromSeconds(2);
 
     public void Layers(Utf8JsonWriter json)
     {
@@ -133,7 +131,7 @@ internal sealed class GpuBenchmark(CudaDevice device, NvmlDevice? nvml, int roun
         start.Record(stream);
         var clock = Stopwatch.StartNew();
         int clips = 0;
-        while (clips < rounds || clock.Elapsed < ModelSpan)
+        while (clips < rounds || clock.Elapsed < modelSpan)
         {
             plan.Run(clip, logits);
             clips++;

@@ -17,12 +17,13 @@ internal static class LaunchDescription
     /// For the codes of a kernel fault, which the driver reports at whatever call comes next: how to find the kernel.
     /// Null for other codes, and when every launch is already synchronised (<paramref name="synchronizingLaunches"/>).
     /// </summary>
-    public static string? KernelFaultHint(CudaResult result, bool synchronizingLaunches) => result switch
-    {
-        _ when synchronizingLaunches => null,
-        CudaResult.IllegalAddress or CudaResult.MisalignedAddress or CudaResult.IllegalInstruction or CudaResult.LaunchFailed
-            or CudaResult.Assert or CudaResult.LaunchTimeout =>
-            $"A kernel launched earlier faulted; run with {CudaDebug.SyncVariable}=1 to have the exception name it.",
-        _ => null,
-    };
+    public static string? KernelFaultHint(CudaResult result, bool synchronizingLaunches) =>
+        !synchronizingLaunches && IsKernelFault(result)
+            ? $"A kernel launched earlier faulted; run with {CudaDebug.SyncVariable}=1 to have the exception name it."
+            : null;
+
+    /// <summary>Codes a faulting kernel leaves on its context: every later call on that context returns one of them.</summary>
+    public static bool IsKernelFault(CudaResult result) =>
+        result is CudaResult.IllegalAddress or CudaResult.MisalignedAddress or CudaResult.IllegalInstruction or CudaResult.LaunchFailed
+            or CudaResult.Assert or CudaResult.LaunchTimeout;
 }

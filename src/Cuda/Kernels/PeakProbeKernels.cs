@@ -52,7 +52,7 @@ internal static class PeakProbeKernels
 internal readonly struct FmaPeakArguments(ulong output, uint iterations, float multiplier, float addend)
 {
     public readonly ulong Output = output;
-    public readonly uint Iterations = iterations;
+    public readonly ulong Iterations = iterations;
     public readonly float Multiplier = multiplier, Addend = addend;
 }
 
@@ -61,5 +61,5 @@ internal readonly struct FmaPeakArguments(ulong output, uint iterations, float m
 internal readonly struct StreamReadArguments(ulong source, ulong output, uint count4)
 {
     public readonly ulong Source = source, Output = output;
-    public readonly uint Count4 = count4;
+    public readonly ulong Count4 = count4;
 }

@@ -49,7 +49,7 @@ internal sealed class CachingAllocator(IDeviceMemoryBackend backend)
             }
             if (!backend.TryAllocate(bucket, out ulong address))
             {
-                TrimLocked();
+                TrimLocked(backend.Free);
                 if (!backend.TryAllocate(bucket, out address)) throw OutOfMemory(bytes, bucket);
             }
             driverAllocations++;
@@ -74,7 +74,7 @@ internal sealed class CachingAllocator(IDeviceMemoryBackend backend)
             if (closed)
             {
                 blocks.Remove(address);
-                backend.Free(address);
+                FreeWhileClosing(address);
                 return;
             }
             blocks[address] = block with { InUse = false };
@@ -88,7 +88,7 @@ internal sealed class CachingAllocator(IDeviceMemoryBackend backend)
     /// <summary>Frees every cached block to the driver; returns the bytes freed. Live blocks are untouched.</summary>
     public long Trim()
     {
-        lock (gate) return TrimLocked();
+        lock (gate) return TrimLocked(backend.Free);
     }
 
     /// <summary>Trims, and from now on frees returned blocks at once and refuses new requests (the device is closing).</summary>
@@ -97,7 +97,7 @@ internal sealed class CachingAllocator(IDeviceMemoryBackend backend)
         lock (gate)
         {
             closed = true;
-            TrimLocked();
+            TrimLocked(FreeWhileClosing);
         }
     }
 
@@ -118,7 +118,7 @@ internal sealed class CachingAllocator(IDeviceMemoryBackend backend)
         peakBytesInUse = Math.Max(peakBytesInUse, bytesInUse);
     }
 
-    private long TrimLocked()
+    private long TrimLocked(Action<ulong> free)
     {
         long freed = 0;
         foreach (var (bucket, list) in freeLists)
@@ -126,13 +126,26 @@ internal sealed class CachingAllocator(IDeviceMemoryBackend backend)
             while (list.TryPop(out ulong address))
             {
                 blocks.Remove(address);
-                backend.Free(address);
-                freed += bucket;
                 bytesCached -= bucket;
                 blocksCached--;
+                free(address);
+                freed += bucket;
             }
         }
         return freed;
+    }
+
+    // After a kernel fault every free on the context fails, and the device's closing releases the context, which frees
+    // its memory with it: closing must not throw then, or the device could never be disposed.
+    private void FreeWhileClosing(ulong address)
+    {
+        try
+        {
+            backend.Free(address);
+        }
+        catch (CudaException e) when (e.IsKernelFault)
+        {
+        }
     }
 
     private CudaException OutOfMemory(long requested, long bucket)

@@ -36,16 +36,17 @@ internal sealed partial class EntryBuilder
         _requiredBlock = requiredBlock;
         _maxThreads = maxThreads;
         _decoder = new InstructionDecoder(_operands);
-        // The buffer is the host's sequential struct: parameters at natural alignment, size padded to the largest one.
-        int end = 0, alignment = 1;
+        // The buffer is the host's sequential struct: parameters at natural alignment. Its size must be the end of the last
+        // parameter: an H200's driver refused a 24-byte buffer for 20 bytes of parameters (CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES),
+        // so a struct with tail padding is refused here too, before it meets a GPU.
+        int end = 0;
         foreach (var parameter in parameters)
         {
             _operands.DeclareSymbol(parameter.Name, MemorySpace.Param, (ulong)parameter.Offset);
             end = Math.Max(end, parameter.Offset + parameter.Size);
-            alignment = Math.Max(alignment, parameter.Size);
         }
 
-        _parameterBytes = Align(end, alignment);
+        _parameterBytes = end;
     }
 
     /// <summary>Entry name.</summary>

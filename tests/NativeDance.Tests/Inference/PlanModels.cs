@@ -55,6 +55,24 @@ internal static class PlanModels
         return controller;
     }
 
+    /// <summary>
+    /// Sets every gate's feature multiplier k_E of <paramref name="controller"/> to about 1e-18 (zero weights, bias -40
+    /// before the softplus): features are then kept where x &gt; 0, and frame and channel decisions rest on means alone.
+    /// </summary>
+    public static AapController WithoutFeatureThresholds(AapController controller)
+    {
+        var parameters = controller.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Value);
+        var weight = parameters["fc3.weight"];
+        var bias = parameters["fc3.bias"].Span;
+        int inputs = weight.Shape[1];
+        for (int row = 2; row < bias.Length; row += 3)
+        {
+            weight.Span.Slice(row * inputs, inputs).Clear();
+            bias[row] = -40f;
+        }
+        return controller;
+    }
+
     public static Tensor Clips(int count, int frames, ulong seed, int size = Size) => Tensor.RandomNormal(new Shape(count, frames, size, size, 3), seed);
 
     private static void Fill(Span<float> values, Random random, double low, double high)

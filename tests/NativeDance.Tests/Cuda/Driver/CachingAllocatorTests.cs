@@ -148,6 +148,24 @@ public class CachingAllocatorTests
     }
 
     [Fact]
+    public void AfterAKernelFaultTrimThrowsButCloseAndLateReturnsDoNot()
+    {
+        var backend = new FakeMemoryBackend(1 << 20);
+        var allocator = new CachingAllocator(backend);
+        ulong live = allocator.Rent(100);
+        allocator.Return(allocator.Rent(5000));
+        allocator.Return(allocator.Rent(9000));
+        backend.KernelFaulted = true;
+
+        Assert.True(Assert.Throws<CudaException>(() => allocator.Trim()).IsKernelFault);
+        allocator.Close();
+        allocator.Return(live);
+
+        Assert.Equal(new DeviceMemoryStatistics(0, 0, allocator.Statistics.PeakBytesInUse, 0, 0, 3), allocator.Statistics);
+        Assert.Throws<ObjectDisposedException>(() => allocator.Rent(100));
+    }
+
+    [Fact]
     public void ConcurrentRentsAndReturnsKeepTheBooksBalanced()
     {
         var backend = new FakeMemoryBackend(1L << 32);

@@ -1,3 +1,4 @@
+using NativeDance.Cuda;
 using NativeDance.Cuda.Memory;
 
 namespace NativeDance.Tests.Cuda.Driver;
@@ -14,6 +15,9 @@ internal sealed class FakeMemoryBackend(long capacityBytes) : IDeviceMemoryBacke
     public long Frees { get; private set; }
     public long LiveBytes { get; private set; }
     public int LiveBlocks { get { lock (gate) return live.Count; } }
+
+    /// <summary>Makes every later free fail as on a context a faulting kernel left unusable.</summary>
+    public bool KernelFaulted { get; set; }
 
     public bool TryAllocate(long bytes, out ulong address)
     {
@@ -32,6 +36,7 @@ internal sealed class FakeMemoryBackend(long capacityBytes) : IDeviceMemoryBacke
 
     public void Free(ulong address)
     {
+        if (KernelFaulted) throw new CudaException(CudaResult.IllegalAddress, "cuMemFree_v2(address)");
         lock (gate)
         {
             if (!live.Remove(address, out long bytes)) throw new InvalidOperationException($"The fake driver never gave out 0x{address:x}.");

@@ -27,7 +27,7 @@ public class GpuInferencePlanTests(GpuFixture gpu)
     {
         var device = gpu.Sm80Device;
         var model = PlanModels.Create(architecture);
-        Compare(device, model, architecture, PlanModels.FramesOf(architecture), PlanModels.Size, gated, clips: 3, featureSlack: 0);
+        Compare(device, model, architecture, PlanModels.FramesOf(architecture), PlanModels.Size, gated, clips: 3, featureSlack: 0, nmse: 1e-6);
     }
 
     [Theory]
@@ -39,8 +39,11 @@ public class GpuInferencePlanTests(GpuFixture gpu)
     {
         var device = gpu.Sm80Device;
         var model = PlanModels.Create(architecture, 1f, 16, 112, seed: 4);
-        // Millions of values per gate: a few may sit within an ulp of a threshold that the two sides sum in other orders.
-        Compare(device, model, architecture, 16, 112, gated, clips: 2, featureSlack: 1e-5);
+        // Feature thresholds are left out here: each is a cut through a million values that the CPU and the GPU sum in
+        // other orders, so a few dozen features near it flip, and over 20 gates the flips compound (measured on an H200:
+        // 1e-5 of the count at the first gate, 8e-4 by the eighth, then kept channels differed). The narrow models above
+        // check feature thresholds exactly; here frames and channels are cut on means, and the rest is rounding.
+        Compare(device, model, architecture, 16, 112, gated, clips: 2, featureSlack: 1e-5, nmse: 1e-6, featureThresholds: false);
     }
 
     [Fact]
@@ -63,13 +66,16 @@ public class GpuInferencePlanTests(GpuFixture gpu)
         Assert.True(taken <= 0, $"free device memory fell by {taken} bytes over 10,000 inferences");
     }
 
-    private static void Compare(CudaDevice device, Module model, string architecture, int frames, int size, bool gated, int clips, double featureSlack)
+    private static void Compare(CudaDevice device, Module model, string architecture, int frames, int size, bool gated, int clips, double featureSlack,
+        double nmse, bool featureThresholds = true)
     {
         using var data = PlanModels.Clips(clips, frames, seed: 17, size: size);
-        var controller = gated ? PlanModels.Controller(model, data) : null;
+        var controller = !gated ? null
+            : featureThresholds ? PlanModels.Controller(model, data)
+            : PlanModels.WithoutFeatureThresholds(PlanModels.Controller(model, data));
         using var cpu = InferencePlan.Compile(model, frames, size, size, controller, 1.05f);
         using var plan = CudaInferencePlan.Compile(model, frames, size, size, controller, 1.05f, device);
         for (int n = 0; n < clips; n++)
-            PlanComparison.AssertSame(cpu, plan, data.Span.Slice(n * cpu.ClipLength, cpu.ClipLength), 1e-6, featureSlack, $"{architecture} {size}px clip {n}");
+            PlanComparison.AssertSame(cpu, plan, data.Span.Slice(n * cpu.ClipLength, cpu.ClipLength), nmse, featureSlack, $"{architecture} {size}px clip {n}");
     }
 }

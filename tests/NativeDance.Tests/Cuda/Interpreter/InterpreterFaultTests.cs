@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NativeDance.Cuda;
 using NativeDance.PtxInterpreter;
 
@@ -232,6 +233,22 @@ public sealed class InterpreterFaultTests
         Assert.Contains("24", error.Message, StringComparison.Ordinal);
         Assert.Null(device.LastLaunch);
     }
+
+    [Fact]
+    public void ArgumentStructWithTailPaddingIsRejected()
+    {
+        var device = new PtxDevice();
+        var error = Assert.Throws<ArgumentException>(() =>
+            device.Launch(TestPrograms.Kernel("collectives", "block_sum"), TestPrograms.Linear(1, 128), new PaddedInOutCountArgs(0, 0, 1)));
+
+        Assert.Contains("is 24 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("takes 20 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Null(device.LastLaunch);
+    }
+
+    /// <summary>block_sum's parameters in a struct that C# pads to 24 bytes.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct PaddedInOutCountArgs(ulong X, ulong Out, uint N);
 
     [Fact]
     public void UnknownEntryListsTheModulesEntries()

@@ -34,8 +34,9 @@ internal static class TestPrograms
 [StructLayout(LayoutKind.Sequential)]
 internal readonly record struct SaxpyArgs(ulong X, ulong Y, uint N, float A);
 
-/// <summary>Arguments of kernels taking an input, an output and a count.</summary>
-[StructLayout(LayoutKind.Sequential)]
+/// <summary>Arguments of kernels taking an input, an output and a count. Pack = 4 (here and below) leaves out the tail
+/// padding: the driver takes a buffer exactly as long as the parameters.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal readonly record struct InOutCountArgs(ulong X, ulong Out, uint N);
 
 /// <summary>Arguments of kernels taking an input and an output.</summary>
@@ -43,7 +44,7 @@ internal readonly record struct InOutCountArgs(ulong X, ulong Out, uint N);
 internal readonly record struct InOutArgs(ulong X, ulong Out);
 
 /// <summary>Arguments of kernels taking two inputs, an output and a count.</summary>
-[StructLayout(LayoutKind.Sequential)]
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal readonly record struct BinaryArgs(ulong A, ulong B, ulong Out, uint N);
 
 /// <summary>Arguments of scale_v4.</summary>
@@ -51,9 +52,9 @@ internal readonly record struct BinaryArgs(ulong A, ulong B, ulong Out, uint N);
 internal readonly record struct ScaleV4Args(ulong X, ulong Y, ulong Offset, uint N, float Scale);
 
 /// <summary>Arguments of matmul.</summary>
-[StructLayout(LayoutKind.Sequential)]
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal readonly record struct MatmulArgs(ulong A, ulong B, ulong C, uint M, uint N, uint K);
 
 /// <summary>Arguments of exit_before_barrier.</summary>
-[StructLayout(LayoutKind.Sequential)]
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal readonly record struct OutLimitArgs(ulong Out, uint Limit);
