@@ -56,7 +56,7 @@ internal static class PlanModels
     }
 
     /// <summary>
-    /// Sets every gate's feature multiplier k_E of <paramref name="controller"/> to about 1e-18 (zero weights, bias -40
+    /// Sets every gate's feature multiplier k_E of <paramref name="controller"/> to about 4e-18 (zero weights, bias -40
     /// before the softplus): features are then kept where x &gt; 0, and frame and channel decisions rest on means alone.
     /// </summary>
     public static AapController WithoutFeatureThresholds(AapController controller)

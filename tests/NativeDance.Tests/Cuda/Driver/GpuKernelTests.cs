@@ -7,7 +7,7 @@ namespace NativeDance.Tests.Cuda.Driver;
 [Collection(nameof(GpuCollection))]
 public class GpuKernelTests(GpuFixture gpu)
 {
-    /// <summary>Set to 1 to run the faulting-kernel test on a real GPU, in a process of its own.</summary>
+    /// <summary>Set to 1 to run a faulting-kernel test on a real GPU, each in a process of its own.</summary>
     public const string FaultOptIn = "NATIVEDANCE_GPU_FAULT_TEST";
 
     [Fact]
