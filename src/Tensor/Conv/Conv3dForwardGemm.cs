@@ -59,10 +59,10 @@ internal unsafe struct Conv3dForwardGemm : ISimdAction
                 }
                 int depth = (int)g.Kernel.Volume * channels;
                 var weights = new Conv3dForwardWeights(Weight + group * coutG, g, group, channels, Channels == null ? null : Channels + keptStart);
-                var (packed, packedCapacity) = NativeBufferPool.Rent(checked((int)RowPanelPacking<TOps, TVec, Conv3dForwardWeights>.Length(depth, coutG)));
+                var (packed, packedCapacity) = NativeBufferPool.Rent(checked((int)RowPanelPacking<TOps, TVec, Conv3dForwardWeights>.Length(depth, coutG, width)));
                 try
                 {
-                    var panels = RowPanelPacking<TOps, TVec, Conv3dForwardWeights>.Pack(weights, depth, coutG, 1f, (float*)packed);
+                    var panels = RowPanelPacking<TOps, TVec, Conv3dForwardWeights>.Pack(weights, depth, coutG, 1f, (float*)packed, width);
                     var operands = new Conv3dForwardOperands(g, input + offset, wp, cs, channels, FrameKept, GemmDriver<TOps, TVec>.TileRows, width);
                     GemmDriver<TOps, TVec>.Run(ref operands, panels, Output + group * coutG, g.OutChannels, 0f, Bias == null ? null : Bias + group * coutG);
                 }

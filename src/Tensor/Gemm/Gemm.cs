@@ -5,8 +5,9 @@ namespace NativeDance.Tensors.Gemm;
 /// <summary>
 /// Single-precision matrix multiply on row-major matrices:
 /// C[m, n] = alpha * op(A)[m, k] * op(B)[k, n] + beta * C, where op(X) is X or its transpose.
-/// Blocked and packed in the BLIS manner around one SIMD microkernel (AVX-512, AVX2, NEON or scalar),
-/// parallel over <see cref="Threading.ParallelFor.Threads"/> threads, with no managed allocation.
+/// Blocked and packed in the BLIS manner around a SIMD microkernel (AVX-512, AVX2, NEON or scalar; with AVX-512 and
+/// at least 28 rows, a 28 x 16 tile whose broadcasts fold into the multiply-adds), parallel over
+/// <see cref="Threading.ParallelFor.Threads"/> threads, with no managed allocation.
 /// </summary>
 /// <example><code>Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n); // C = A * B</code></example>
 public static unsafe class Gemm
@@ -88,7 +89,15 @@ public static unsafe class Gemm
 
         public readonly void Run<TOps, TVec>() where TOps : IVectorOps<TVec> where TVec : unmanaged
         {
-            int width = GemmDriver<TOps, TVec>.TileColumns;
+            // The tall tile needs 512-bit vectors, and wastes nothing only from a full tile of rows on.
+            if (typeof(TOps) == typeof(Vector512Ops) && TallKernel.IsSupported && M >= TallKernel.Rows) Run<TOps, TVec, TallKernel>();
+            else Run<TOps, TVec, WideKernel<TOps, TVec>>();
+        }
+
+        /// <summary>The loops with the tiles of <typeparamref name="TKernel"/>: its panel width and its rows per block.</summary>
+        private readonly void Run<TOps, TVec, TKernel>() where TOps : IVectorOps<TVec> where TVec : unmanaged where TKernel : IMicroKernel
+        {
+            int width = TKernel.Columns;
             int paddedN = (N + width - 1) / width * width;
             int depth = MatrixOperands.ChunkDepth;
             int kBlock = Math.Min(K, Math.Max(depth, PackedBFloats / paddedN / depth * depth));
@@ -104,10 +113,10 @@ public static unsafe class Gemm
                         int kc = Math.Min(kBlock, K - pc);
                         var panels = TransposeB
                             ? TransposedPanelPacking.Pack(B + (nint)jc * Ldb + pc, Ldb, kc, nc, width, Alpha, (float*)buffer)
-                            : RowPanelPacking<TOps, TVec, StridedRows>.Pack(new StridedRows(B + (nint)pc * Ldb + jc, Ldb), kc, nc, Alpha, (float*)buffer);
+                            : RowPanelPacking<TOps, TVec, StridedRows>.Pack(new StridedRows(B + (nint)pc * Ldb + jc, Ldb), kc, nc, Alpha, (float*)buffer, width);
                         float* aBlock = TransposeA ? A + (nint)pc * Lda : A + pc;
-                        var rows = new MatrixOperands(aBlock, Lda, TransposeA, M, nc, kc, GemmDriver<TOps, TVec>.TileRows);
-                        GemmDriver<TOps, TVec>.Run(ref rows, panels, C + jc, Ldc, pc == 0 ? Beta : 1f, null);
+                        var rows = new MatrixOperands(aBlock, Lda, TransposeA, M, nc, kc, TKernel.Rows);
+                        GemmDriver<TOps, TVec>.Run<MatrixOperands, TKernel>(ref rows, panels, C + jc, Ldc, pc == 0 ? Beta : 1f, null);
                     }
                 }
             }

@@ -27,17 +27,24 @@ internal static unsafe class GemmDriver<TOps, TVec>
 
     /// <summary>C[rows, operands.Columns] = A * B + beta * C (+ bias[column] when bias is not null), C with row stride ldc.</summary>
     public static void Run<TOperands>(ref TOperands operands, PackedPanels b, float* c, nint ldc, float beta, float* bias)
-        where TOperands : unmanaged, IGemmOperands
+        where TOperands : unmanaged, IGemmOperands => Run<TOperands, WideKernel<TOps, TVec>>(ref operands, b, c, ldc, beta, bias);
+
+    /// <summary>
+    /// As <see cref="Run{TOperands}"/>, with the tiles of <typeparamref name="TKernel"/>: the operands' blocks are
+    /// its rows, <paramref name="b"/> is packed in panels of its columns.
+    /// </summary>
+    public static void Run<TOperands, TKernel>(ref TOperands operands, PackedPanels b, float* c, nint ldc, float beta, float* bias)
+        where TOperands : unmanaged, IGemmOperands where TKernel : IMicroKernel
     {
         int blocks = operands.BlockCount;
         if (blocks == 0 || operands.Columns == 0) return;
-        int panels = (operands.Columns + TileColumns - 1) / TileColumns;
+        int panels = (operands.Columns + TKernel.Columns - 1) / TKernel.Columns;
         var (groupBlocks, panelsPerGroup) = Partition(blocks, panels, operands.MaxGroupBlocks, operands.Footprint, ParallelFor.Threads);
         int blockGroups = (blocks + groupBlocks - 1) / groupBlocks;
         int panelGroups = (panels + panelsPerGroup - 1) / panelsPerGroup;
         fixed (TOperands* o = &operands)
         {
-            var body = new TaskBody<TOperands>
+            var body = new TaskBody<TOperands, TKernel>
             {
                 Operands = o, B = b, C = c, Ldc = ldc, Beta = beta, Bias = bias,
                 GroupBlocks = groupBlocks, PanelsPerGroup = panelsPerGroup, PanelGroups = panelGroups,
@@ -72,7 +79,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
         return (groupBlocks, (panels + panelGroups - 1) / panelGroups);
     }
 
-    private struct TaskBody<TOperands> : IParallelBody where TOperands : unmanaged, IGemmOperands
+    private struct TaskBody<TOperands, TKernel> : IParallelBody where TOperands : unmanaged, IGemmOperands where TKernel : IMicroKernel
     {
         public TOperands* Operands;
         public PackedPanels B;
@@ -91,7 +98,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
             int first = task / PanelGroups * GroupBlocks;
             int end = Math.Min(first + GroupBlocks, operands->BlockCount);
             int panelFirst = task % PanelGroups * PanelsPerGroup;
-            int panelEnd = Math.Min(panelFirst + PanelsPerGroup, (operands->Columns + TileColumns - 1) / TileColumns);
+            int panelEnd = Math.Min(panelFirst + PanelsPerGroup, (operands->Columns + TKernel.Columns - 1) / TKernel.Columns);
 
             int scratchLength = operands->ScratchLength(end - first);
             var (scratch, scratchCapacity) = scratchLength > 0 ? NativeBufferPool.Rent(scratchLength) : (0, 0);
@@ -99,7 +106,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
             var (segmentBuffer, segmentCapacity) = maxSegments > StackSegments
                 ? NativeBufferPool.Rent(maxSegments * (sizeof(KSegment) / sizeof(float))) : (0, 0);
             KSegment* stackSegments = stackalloc KSegment[StackSegments];
-            float* edgeTile = stackalloc float[TileRows * TileColumns];
+            float* edgeTile = stackalloc float[TKernel.Rows * TKernel.Columns];
             try
             {
                 TileArgs t = default;
@@ -138,24 +145,24 @@ internal static unsafe class GemmDriver<TOps, TVec>
         /// <summary>Runs the tile of <paramref name="rows"/> x panel <paramref name="panel"/>; t already points at the rows' A.</summary>
         private readonly void RunTile(TileArgs* t, RowBlock rows, int panel, float beta, float* bias, float* edgeTile)
         {
-            int column = panel * TileColumns;
-            int columns = Math.Min(TileColumns, Operands->Columns - column);
+            int column = panel * TKernel.Columns;
+            int columns = Math.Min(TKernel.Columns, Operands->Columns - column);
             float* cTile = C + rows.FirstRow * Ldc + column;
             t->B = B.Panel(panel);
-            if (columns == TileColumns)
+            if (columns == TKernel.Columns)
             {
                 t->C = cTile;
                 t->Ldc = Ldc;
                 t->Beta = beta;
                 t->Bias = bias == null ? null : bias + column;
-                MicroKernel<TOps, TVec>.Run(rows.Rows, t);
+                TKernel.Run(rows.Rows, t);
                 return;
             }
             t->C = edgeTile;
-            t->Ldc = TileColumns;
+            t->Ldc = TKernel.Columns;
             t->Beta = 0f;
             t->Bias = null;
-            MicroKernel<TOps, TVec>.Run(rows.Rows, t);
+            TKernel.Run(rows.Rows, t);
             MergeEdge(edgeTile, rows.Rows, columns, cTile, Ldc, beta, bias == null ? null : bias + column);
         }
 
@@ -167,7 +174,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
                 float* row = c + r * ldc;
                 for (int j = 0; j < columns; j++)
                 {
-                    float v = tile[r * TileColumns + j] + (bias == null ? 0f : bias[j]);
+                    float v = tile[r * TKernel.Columns + j] + (bias == null ? 0f : bias[j]);
                     row[j] = beta == 0f ? v : v + beta * row[j];
                 }
             }

@@ -15,8 +15,11 @@ internal unsafe struct MatrixOperands : IGemmOperands
     /// <summary>Rows one task packs: 240 x 256 floats = 240 KB, well inside L2.</summary>
     public const int GroupRows = 240;
 
-    // A packed row is padded off a multiple of 4 KB so the tile's rows do not alias in L1.
-    private const int RowPad = 16;
+    /// <summary>
+    /// Floats between packed rows, for every chunk (the last one may be shallower): padded off a multiple of 4 KB so
+    /// the tile's rows do not alias in L1, and fixed, so <see cref="TallKernel"/> addresses rows by constant offsets.
+    /// </summary>
+    public const int ScratchStride = ChunkDepth + 16;
 
     private readonly float* _a;
     private readonly nint _lda;
@@ -50,14 +53,14 @@ internal unsafe struct MatrixOperands : IGemmOperands
 
     public readonly (long A, long B) Footprint => ((long)_m * _k, (long)_k * _n);
 
-    public readonly int ScratchLength(int blocks) => blocks * _tileRows * (ChunkDepth + RowPad);
+    public readonly int ScratchLength(int blocks) => blocks * _tileRows * ScratchStride;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Prepare(int first, int end, int chunk, float* scratch)
     {
         int i0 = first * _tileRows, rows = Math.Min(end * _tileRows, _m) - i0;
         int p0 = chunk * ChunkDepth, depth = Depth(chunk);
-        nint ld = depth + RowPad;
+        nint ld = ScratchStride;
         if (!_transposeA)
         {
             for (int i = 0; i < rows; i++)
@@ -80,7 +83,7 @@ internal unsafe struct MatrixOperands : IGemmOperands
     public readonly RowBlock Tile(int first, int block, int chunk, float* scratch, TileArgs* t)
     {
         int depth = Depth(chunk);
-        nint ld = depth + RowPad;
+        nint ld = ScratchStride;
         t->A = scratch + (block - first) * _tileRows * ld;
         t->Lda = ld;
         t->Length = depth;

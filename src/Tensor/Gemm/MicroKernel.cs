@@ -61,24 +61,15 @@ internal static unsafe class MicroKernel<TOps, TVec>
     /// <summary>Runs the instantiation for <paramref name="rows"/> (1 to <see cref="IVectorOps{TVec}.MaxRows"/>).</summary>
     public static void Run(int rows, TileArgs* t)
     {
-        switch (rows)
-        {
-            case 14: Run<Rows14>(t); break;
-            case 13: Run<Rows13>(t); break;
-            case 12: Run<Rows12>(t); break;
-            case 11: Run<Rows11>(t); break;
-            case 10: Run<Rows10>(t); break;
-            case 9: Run<Rows9>(t); break;
-            case 8: Run<Rows8>(t); break;
-            case 7: Run<Rows7>(t); break;
-            case 6: Run<Rows6>(t); break;
-            case 5: Run<Rows5>(t); break;
-            case 4: Run<Rows4>(t); break;
-            case 3: Run<Rows3>(t); break;
-            case 2: Run<Rows2>(t); break;
-            case 1: Run<Rows1>(t); break;
-            default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "A tile has 1 to 14 rows.");
-        }
+        if ((uint)(rows - 1) >= (uint)TOps.MaxRows)
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, $"A tile has 1 to {TOps.MaxRows} rows.");
+        TileRowsSwitch.Run<Specialised>(rows, t);
+    }
+
+    /// <summary>The kernel's instantiations, as <see cref="TileRowsSwitch"/> runs them.</summary>
+    private readonly struct Specialised : IRowSpecialised
+    {
+        public static void Run<TRows>(TileArgs* t) where TRows : struct, ITileRows => MicroKernel<TOps, TVec>.Run<TRows>(t);
     }
 
     // Rows are addressed from five pointers (rows 0, 3, 6, 9, 12) plus lda or 2 * lda, which x86 encodes as

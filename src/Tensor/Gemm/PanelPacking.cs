@@ -44,22 +44,22 @@ internal unsafe struct RowPanelPacking<TOps, TVec, TRows> : IParallelBody
     public TRows Rows;
     public int Depth;
     public int Columns;
+    /// <summary>Panel width: a whole number of vectors, the columns of the kernel's tile.</summary>
+    public int Width;
     public float Alpha;
     public float* Destination;
 
-    private static int Width => 2 * TOps.Lanes;
-
     /// <summary>Packs <paramref name="depth"/> rows of <paramref name="columns"/> into <paramref name="destination"/>
-    /// (<see cref="Length"/> floats).</summary>
-    public static PackedPanels Pack(TRows rows, int depth, int columns, float alpha, float* destination)
+    /// (<see cref="Length"/> floats) as panels <paramref name="width"/> wide.</summary>
+    public static PackedPanels Pack(TRows rows, int depth, int columns, float alpha, float* destination, int width)
     {
-        var body = new RowPanelPacking<TOps, TVec, TRows> { Rows = rows, Depth = depth, Columns = columns, Alpha = alpha, Destination = destination };
+        var body = new RowPanelPacking<TOps, TVec, TRows> { Rows = rows, Depth = depth, Columns = columns, Width = width, Alpha = alpha, Destination = destination };
         ParallelFor.Run((depth + RowsPerIteration - 1) / RowsPerIteration, ref body);
-        return new PackedPanels(destination, (nint)depth * Width);
+        return new PackedPanels(destination, (nint)depth * width);
     }
 
-    /// <summary>Floats the packed panels of a depth x columns B occupy.</summary>
-    public static long Length(int depth, int columns) => (long)depth * ((columns + Width - 1) / Width * Width);
+    /// <summary>Floats the packed panels of a depth x columns B occupy at panels <paramref name="width"/> wide.</summary>
+    public static long Length(int depth, int columns, int width) => (long)depth * ((columns + width - 1) / width * width);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Invoke(int index)
@@ -74,10 +74,8 @@ internal unsafe struct RowPanelPacking<TOps, TVec, TRows> : IParallelBody
             float* source = Rows.Row(k);
             float* destination = Destination + (nint)k * width;
             for (int p = 0; p < fullPanels; p++, source += width, destination += panelStride)
-            {
-                TOps.Store(destination, TOps.MultiplyAdd(TOps.Load(source), alpha, TOps.Zero));
-                TOps.Store(destination + lanes, TOps.MultiplyAdd(TOps.Load(source + lanes), alpha, TOps.Zero));
-            }
+            for (int v = 0; v < width; v += lanes)
+                TOps.Store(destination + v, TOps.MultiplyAdd(TOps.Load(source + v), alpha, TOps.Zero));
             if (tail > 0)
             {
                 for (int j = 0; j < tail; j++) destination[j] = Alpha * source[j];

@@ -98,6 +98,27 @@ public class GemmTests
     }
 
     [Fact]
+    public void TallTileEveryRowCountMatchesReference()
+    {
+        // From 28 rows on, AVX-512 runs the 28 x 16 tile: M = 28..56 gives the last block every count from 1 to 28.
+        Assert.SkipUnless(TallKernel.IsSupported, "the 28 x 16 tile needs AVX-512");
+        var random = new Random(16);
+        const int n = 37, k = 300;
+        for (int m = 28; m <= 56; m++)
+        {
+            var a = Random(random, m * k);
+            var b = Random(random, k * n);
+            var c = new GuardedBuffer(m * n);
+            var initial = Random(random, m * n);
+            initial.CopyTo(c.Span);
+            var expected = GemmReference.Multiply(false, false, m, n, k, 1.5, a, k, b, n, 0.25, initial, n);
+            KernelSettings.Run(SimdWidth.Vector512, 1, () => Tensors.Gemm.Gemm.Multiply(false, false, m, n, k, 1.5f, a, k, b, n, 0.25f, c.Span, n));
+            Numerics.AssertClose(c.Span, expected, 1e-10, $"m={m}");
+            c.AssertGuardIntact($"m={m}");
+        }
+    }
+
+    [Fact]
     public void MultiplyAllocatesNothing()
     {
         var random = new Random(15);
