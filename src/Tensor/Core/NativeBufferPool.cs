@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace NativeDance.Tensors;
 
 /// <summary>
-/// A process-wide pool of 64-byte aligned native float buffers, bucketed by power-of-two capacity.
+/// A process-wide pool of 64-byte aligned native float buffers, bucketed by power-of-two capacity; buffers of 2 MB
+/// and more are aligned to 2 MB and backed by huge pages where the OS grants them (Linux transparent huge pages).
 /// Renting and returning never allocate on the managed heap: each bucket's idle buffers form a linked list through
 /// their own first bytes (every buffer holds at least 16 floats), so however many buffers concurrent callers
 /// return, no managed collection grows. That is what lets kernels take scratch space on every call without GC
@@ -45,7 +46,12 @@ public static unsafe class NativeBufferPool
         }
         if (ptr != 0) Interlocked.Add(ref _retainedBytes, -(long)capacity * sizeof(float));
         if (ptr == 0)
-            ptr = (nint)NativeMemory.AlignedAlloc((nuint)capacity * sizeof(float), Alignment);
+        {
+            nuint bytes = (nuint)capacity * sizeof(float);
+            bool huge = bytes >= HugePages.Size;
+            ptr = (nint)NativeMemory.AlignedAlloc(bytes, (nuint)(huge ? HugePages.Size : Alignment));
+            if (huge) HugePages.Advise(ptr, bytes);
+        }
         if (clear)
             new Span<float>((void*)ptr, capacity).Clear();
         return (ptr, capacity);
