@@ -13,7 +13,10 @@ internal struct KSegment
     public nint K;
 }
 
-/// <summary>Everything one register tile needs; see <see cref="MicroKernel{TOps, TVec}"/>.</summary>
+/// <summary>
+/// Everything one register tile needs; see <see cref="IMicroKernel"/>. "Columns" below are the kernel's
+/// (<see cref="IMicroKernel.Columns"/>).
+/// </summary>
 internal unsafe struct TileArgs
 {
     /// <summary>Row r of the tile reads from A + r * Lda (+ each segment's offset). A is read in place, never packed by the kernel.</summary>
@@ -23,14 +26,14 @@ internal unsafe struct TileArgs
     public int SegmentCount;
     /// <summary>Length of every segment.</summary>
     public int Length;
-    /// <summary>Packed B panel: row k holds 2 * Lanes floats at B + k * 2 * Lanes.</summary>
+    /// <summary>Packed B panel: row k holds the tile's columns at B + k * columns.</summary>
     public float* B;
-    /// <summary>Row r of the tile is written at C + r * Ldc, 2 * Lanes floats.</summary>
+    /// <summary>Row r of the tile is written at C + r * Ldc, one value per column.</summary>
     public float* C;
     public nint Ldc;
     /// <summary>C = A * B + Beta * C; with Beta == 0, C is not read (NaN there does not propagate).</summary>
     public float Beta;
-    /// <summary>2 * Lanes values added to every row, or null.</summary>
+    /// <summary>One value per column added to every row, or null.</summary>
     public float* Bias;
 }
 
