@@ -16,11 +16,11 @@ internal static unsafe class GemmDriver<TOps, TVec>
     where TOps : IVectorOps<TVec>
     where TVec : unmanaged
 {
-    /// <summary>Rows of a full register tile.</summary>
-    public static int TileRows => TOps.MaxRows;
+    /// <summary>Rows of a full tile of the default kernel (<see cref="WideKernel{TOps, TVec}"/>), which the conv forward uses.</summary>
+    public static int TileRows => WideKernel<TOps, TVec>.Rows;
 
-    /// <summary>Columns of a register tile (the panel width).</summary>
-    public static int TileColumns => 2 * TOps.Lanes;
+    /// <summary>Columns of that tile (the panel width).</summary>
+    public static int TileColumns => WideKernel<TOps, TVec>.Columns;
 
     /// <summary>Segment buffers up to this size live on the stack of the task.</summary>
     private const int StackSegments = 256;

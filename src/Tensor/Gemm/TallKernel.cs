@@ -25,7 +25,10 @@ internal readonly unsafe struct TallKernel : IMicroKernel
 
     public static int Rows => 28;
 
-    public static int Columns => 16;
+    public static int Columns => Width;
+
+    // Columns as a constant: the B panel's row stride in the hot loop.
+    private const int Width = 16;
 
     /// <summary>Whether the kernel runs here: it is written for 512-bit vectors.</summary>
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
@@ -52,10 +55,10 @@ internal readonly unsafe struct TallKernel : IMicroKernel
         for (; segment < segmentEnd; segment++)
         {
             float* a = t->A + segment->AOffset;
-            float* b = t->B + segment->K * 16;
-            for (int p = 0; p < length; p++, a++, b += 16)
+            float* b = t->B + segment->K * Width;
+            for (int p = 0; p < length; p++, a++, b += Width)
             {
-                Sse.Prefetch0(b + PrefetchSteps * 16);
+                Sse.Prefetch0(b + PrefetchSteps * Width);
                 var w = Vector512.Load(b);
                 c0 = Vector512.FusedMultiplyAdd(w, Vector512.Create(a[0 * Stride]), c0);
                 if (n > 1) c1 = Vector512.FusedMultiplyAdd(w, Vector512.Create(a[1 * Stride]), c1);

@@ -24,17 +24,8 @@ public class GemmTests
         {
             // Leading dimensions larger than needed, so strides are exercised.
             int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 5, ldc = n + 2;
-            var a = Random(random, (ta ? k : m) * lda);
-            var b = Random(random, (tb ? n : k) * ldb);
-            var c = new GuardedBuffer(m * ldc);
-            var initial = Random(random, m * ldc);
-            initial.CopyTo(c.Span);
-            var expected = GemmReference.Multiply(ta, tb, m, n, k, 0.75, a, lda, b, ldb, -0.5, initial, ldc);
-            KernelSettings.Run(width, threads, () =>
-                Tensors.Gemm.Gemm.Multiply(ta, tb, m, n, k, 0.75f, a, lda, b, ldb, -0.5f, c.Span, ldc));
-            string context = $"{width} threads={threads} m={m} n={n} k={k} transA={ta} transB={tb}";
-            Numerics.AssertClose(c.Span, expected, 1e-10, context);
-            c.AssertGuardIntact(context);
+            AssertMatchesReference(random, Enum.Parse<SimdWidth>(width), threads, ta, tb, m, n, k, 0.75f, -0.5f, lda, ldb, ldc,
+                $"{width} threads={threads} m={m} n={n} k={k} transA={ta} transB={tb}");
         }
     }
 
@@ -85,16 +76,7 @@ public class GemmTests
     public void BlocksOfPackedBMatchReference(int m, int n, int k)
     {
         // B larger than one packed block: split along K (beta applies to the first block only) and along N.
-        var random = new Random(14);
-        var a = Random(random, m * k);
-        var b = Random(random, k * n);
-        var c = new GuardedBuffer(m * n);
-        var initial = Random(random, m * n);
-        initial.CopyTo(c.Span);
-        var expected = GemmReference.Multiply(false, false, m, n, k, 1, a, k, b, n, 0.5, initial, n);
-        KernelSettings.Run(SimdDispatch.Best, 2, () => Tensors.Gemm.Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0.5f, c.Span, n));
-        Numerics.AssertClose(c.Span, expected, 1e-10, $"{m} x {n} x {k}");
-        c.AssertGuardIntact($"{m} x {n} x {k}");
+        AssertMatchesReference(new Random(14), SimdDispatch.Best, 2, false, false, m, n, k, 1f, 0.5f, k, n, n, $"{m} x {n} x {k}");
     }
 
     [Fact]
@@ -105,17 +87,7 @@ public class GemmTests
         var random = new Random(16);
         const int n = 37, k = 300;
         for (int m = 28; m <= 56; m++)
-        {
-            var a = Random(random, m * k);
-            var b = Random(random, k * n);
-            var c = new GuardedBuffer(m * n);
-            var initial = Random(random, m * n);
-            initial.CopyTo(c.Span);
-            var expected = GemmReference.Multiply(false, false, m, n, k, 1.5, a, k, b, n, 0.25, initial, n);
-            KernelSettings.Run(SimdWidth.Vector512, 1, () => Tensors.Gemm.Gemm.Multiply(false, false, m, n, k, 1.5f, a, k, b, n, 0.25f, c.Span, n));
-            Numerics.AssertClose(c.Span, expected, 1e-10, $"m={m}");
-            c.AssertGuardIntact($"m={m}");
-        }
+            AssertMatchesReference(random, SimdWidth.Vector512, 1, false, false, m, n, k, 1.5f, 0.25f, k, n, n, $"m={m}");
     }
 
     [Fact]
@@ -150,6 +122,24 @@ public class GemmTests
         Assert.Contains("B holds 100", e.Message);
         e = Assert.Throws<ArgumentException>(() => Tensors.Gemm.Gemm.Multiply(false, false, 11, 10, 1, 1f, x, 1, x, 10, 0f, x, 10));
         Assert.Contains("C holds 100", e.Message);
+    }
+
+    /// <summary>
+    /// C = alpha op(A) op(B) + beta C on random operands, C starting random inside guard regions, at the given width and
+    /// thread count; checks C against the double-precision reference and the guards for stray writes.
+    /// </summary>
+    private static void AssertMatchesReference(Random random, SimdWidth width, int threads, bool ta, bool tb, int m, int n, int k,
+        float alpha, float beta, int lda, int ldb, int ldc, string context)
+    {
+        var a = Random(random, (ta ? k : m) * lda);
+        var b = Random(random, (tb ? n : k) * ldb);
+        var c = new GuardedBuffer(m * ldc);
+        var initial = Random(random, m * ldc);
+        initial.CopyTo(c.Span);
+        var expected = GemmReference.Multiply(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, initial, ldc);
+        KernelSettings.Run(width, threads, () => Tensors.Gemm.Gemm.Multiply(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c.Span, ldc));
+        Numerics.AssertClose(c.Span, expected, 1e-10, context);
+        c.AssertGuardIntact(context);
     }
 
     private static float[] Random(Random random, int length)
