@@ -27,7 +27,8 @@ internal unsafe interface IGemmOperands
 
     /// <summary>
     /// The order of a task's tiles within a chunk. True: each row block meets all the task's panels before the next
-    /// block, so its A rows stay in L1 while the panels stream from L2 (the plain GEMM: A packed contiguous). False:
+    /// block, so its A rows stay in cache (L1, or L2 for the deepest chunks) while the panels stream from L2 (the plain
+    /// GEMM: A packed contiguous). False:
     /// each panel meets all the task's blocks, so the panel stays in cache while A streams (a conv: its A rows lie in
     /// place in the input and are short, its panels long).
     /// </summary>
