@@ -101,7 +101,10 @@ internal static unsafe class GemmDriver<TOps, TVec>
             int panelEnd = Math.Min(panelFirst + PanelsPerGroup, (operands->Columns + TKernel.Columns - 1) / TKernel.Columns);
 
             int scratchLength = operands->ScratchLength(end - first);
-            var (scratch, scratchCapacity) = scratchLength > 0 ? NativeBufferPool.Rent(scratchLength) : (0, 0);
+            nint scratch = scratchLength > 0 ? (nint)ThreadScratch.Acquire(scratchLength) : 0;
+            bool threadScratch = scratch != 0;
+            int scratchCapacity = 0;
+            if (scratchLength > 0 && !threadScratch) (scratch, scratchCapacity) = NativeBufferPool.Rent(scratchLength);
             int maxSegments = Math.Max(1, operands->MaxSegments);
             var (segmentBuffer, segmentCapacity) = maxSegments > StackSegments
                 ? NativeBufferPool.Rent(maxSegments * (sizeof(KSegment) / sizeof(float))) : (0, 0);
@@ -137,7 +140,8 @@ internal static unsafe class GemmDriver<TOps, TVec>
             }
             finally
             {
-                NativeBufferPool.Return(scratch, scratchCapacity);
+                if (threadScratch) ThreadScratch.Release();
+                else NativeBufferPool.Return(scratch, scratchCapacity);
                 NativeBufferPool.Return(segmentBuffer, segmentCapacity);
             }
         }

@@ -6,7 +6,7 @@ namespace NativeDance.Tests.Gemm;
 [Collection(nameof(KernelSettings))]
 public class GemmTests
 {
-    // Sizes around the blocking edges: tile rows (28/14/6/4), panel widths (32/16/8/2), K chunks of 512, task groups of 240 rows.
+    // Sizes around the blocking edges: tile rows (28/14/6/4), panel widths (32/16/8/2), K chunks of 512, task groups of 56 rows.
     private static readonly (int M, int N, int K)[] Sizes =
     [
         (1, 1, 1), (7, 13, 33), (13, 7, 257), (33, 65, 1), (12, 32, 512), (257, 33, 300), (241, 40, 513),
@@ -58,7 +58,7 @@ public class GemmTests
     [Fact]
     public void LargeProblemMatchesReferenceOnTwoThreads()
     {
-        // Several 240-row task groups, several K chunks, and an edge panel at once.
+        // Several 56-row task groups, several K chunks, and an edge panel at once.
         var random = new Random(13);
         const int m = 600, n = 100, k = 700;
         var a = Random(random, m * k);
