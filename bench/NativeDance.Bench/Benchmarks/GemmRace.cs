@@ -11,19 +11,22 @@ using TorchSharp;
 namespace NativeDance.Bench.Benchmarks;
 
 /// <summary>
-/// <c>gemm-race [--rounds R] [--threads 1,2] [--size N]</c>: our sgemm and libtorch's matmul on the same n x n x n
-/// problem, alternating call by call in one process (which side goes first alternates too), so both see the same
-/// machine state on a shared, noisy machine. Prints, per thread count, both sides' medians and minima and the ratio
-/// ours/libtorch of throughput (above 1: ours is faster). At one thread it also times each call by the calling
-/// thread's CPU time, which leaves out the time the thread waited for a core (both sides then run on that thread).
+/// <c>gemm-race [--rounds R] [--threads 1,2] [--size N] [--settle S]</c>: our sgemm and libtorch's matmul on the same
+/// n x n x n problem, alternating side by side in one process (which side goes first alternates too), so both see the
+/// same machine state on a shared, noisy machine. Each timed call follows S untimed calls of the same side (default 1):
+/// after a matmul, libtorch's OpenMP threads spin on for milliseconds, and a call of ours right after it shares the
+/// second core with them (at 2 threads our median was 10.2-10.8 ms that way and 7.4-7.8 ms one call later, libtorch's
+/// 7.2-9.2 ms either way); an application that uses one library never pays that. Prints, per thread count, both sides'
+/// medians and minima and the ratio ours/libtorch of throughput (above 1: ours is faster). At one thread it also times
+/// each call by the calling thread's CPU time, which leaves out the time the thread waited for a core.
 /// </summary>
 internal static class GemmRace
 {
-    private const string Usage = "usage: gemm-race [--rounds R] [--threads 1,2] [--size N]";
+    private const string Usage = "usage: gemm-race [--rounds R] [--threads 1,2] [--size N] [--settle S]";
 
     public static int Run(ReadOnlySpan<string> args, string command)
     {
-        int rounds = 25, size = GemmBenchmarks.Size;
+        int rounds = 25, size = GemmBenchmarks.Size, settle = 1;
         int[] threadCounts = [1, 2];
         for (int i = 0; i < args.Length; i += 2)
         {
@@ -33,6 +36,7 @@ internal static class GemmRace
                 ("--rounds", { } v) => Positive(v, out rounds),
                 ("--size", { } v) => Positive(v, out size),
                 ("--threads", { } v) => PositiveList(v, out threadCounts),
+                ("--settle", { } v) => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out settle),
                 _ => false,
             };
             if (!valid)
@@ -67,8 +71,8 @@ internal static class GemmRace
                 Ours();
                 Theirs();
             }
-            var ours = new Samples(rounds);
-            var theirs = new Samples(rounds);
+            var ours = new Samples(rounds, settle);
+            var theirs = new Samples(rounds, settle);
             for (int r = 0; r < rounds; r++)
             {
                 if (r % 2 == 0)
@@ -96,8 +100,8 @@ internal static class GemmRace
         return 0;
     }
 
-    /// <summary>Wall and calling-thread CPU time of each round, in ms.</summary>
-    private sealed class Samples(int rounds)
+    /// <summary>Wall and calling-thread CPU time of each round, in ms, each timed call after <paramref name="settle"/> untimed ones.</summary>
+    private sealed class Samples(int rounds, int settle)
     {
         public double[] Wall { get; } = new double[rounds];
 
@@ -105,6 +109,7 @@ internal static class GemmRace
 
         public void Measure(int round, Action action)
         {
+            for (int i = 0; i < settle; i++) action();
             double cpu = ThreadCpuMs();
             long start = Stopwatch.GetTimestamp();
             action();
