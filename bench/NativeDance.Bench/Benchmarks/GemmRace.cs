@@ -17,8 +17,9 @@ namespace NativeDance.Bench.Benchmarks;
 /// after a matmul, libtorch's OpenMP threads spin on for milliseconds, and a call of ours right after it shares the
 /// second core with them (at 2 threads our median was 10.2-10.8 ms that way and 7.4-7.8 ms one call later, libtorch's
 /// 7.2-9.2 ms either way); an application that uses one library never pays that. Prints, per thread count, both sides'
-/// medians and minima and the ratio ours/libtorch of throughput (above 1: ours is faster). At one thread it also times
-/// each call by the calling thread's CPU time, which leaves out the time the thread waited for a core.
+/// medians and minima and the ratio ours/libtorch of throughput (above 1: ours is faster), and that ratio over the rounds
+/// a <see cref="CoreContention"/> probe found quiet and over those it found contended. At one thread it also times each
+/// call by the calling thread's CPU time, which leaves out the time the thread waited for a core.
 /// </summary>
 internal static class GemmRace
 {
@@ -61,6 +62,7 @@ internal static class GemmRace
             using var product = torch.matmul(torchA, torchB);
         }
 
+        using var probe = CoreContention.IsSupported ? new CoreContention() : null;
         double flop = 2.0 * size * size * size;
         foreach (int threads in threadCounts)
         {
@@ -73,8 +75,10 @@ internal static class GemmRace
             }
             var ours = new Samples(rounds, settle);
             var theirs = new Samples(rounds, settle);
+            var contended = new bool[rounds];
             for (int r = 0; r < rounds; r++)
             {
+                if (probe is not null) contended[r] = probe.Ratio() < CoreContention.Threshold;
                 if (r % 2 == 0)
                 {
                     ours.Measure(r, Ours);
@@ -90,6 +94,7 @@ internal static class GemmRace
                 $"sgemm {size}^3, {threads} thread(s), {rounds} rounds, wall time: ours median {Median(ours.Wall):F3} ms ({flop / Median(ours.Wall) / 1e6:F1} GFLOP/s), min {ours.Wall.Min():F3} ms; " +
                 $"libtorch median {Median(theirs.Wall):F3} ms ({flop / Median(theirs.Wall) / 1e6:F1} GFLOP/s), min {theirs.Wall.Min():F3} ms; " +
                 $"ours/libtorch throughput: median {Median(theirs.Wall) / Median(ours.Wall):F3}, min {theirs.Wall.Min() / ours.Wall.Min():F3}"));
+            if (probe is not null) Console.WriteLine(ContendedSplit(ours.Wall, theirs.Wall, contended));
             if (threads == 1)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -135,6 +140,19 @@ internal static class GemmRace
     {
         if (!OperatingSystem.IsLinux() || ClockGetTime(ClockThreadCpuTime, out var t) != 0) return double.NaN;
         return t.Seconds * 1e3 + t.Nanoseconds * 1e-6;
+    }
+
+    /// <summary>Ours/libtorch per round, as medians over the rounds the probe found quiet and those it found contended.</summary>
+    private static string ContendedSplit(double[] ours, double[] theirs, bool[] contended)
+    {
+        string Part(bool which)
+        {
+            var ratios = Enumerable.Range(0, ours.Length).Where(r => contended[r] == which).Select(r => theirs[r] / ours[r]).ToArray();
+            return ratios.Length == 0 ? "none" : string.Create(CultureInfo.InvariantCulture, $"{ratios.Length} rounds, median {Median(ratios):F3}");
+        }
+
+        return $"  ours/libtorch per round, split by a probe of this core's L1 before each round (another guest's thread on the core " +
+               $"slows its loads): quiet {Part(false)}; contended {Part(true)}";
     }
 
     private static double Median(double[] values)
