@@ -101,10 +101,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
             int panelEnd = Math.Min(panelFirst + PanelsPerGroup, (operands->Columns + TKernel.Columns - 1) / TKernel.Columns);
 
             int scratchLength = operands->ScratchLength(end - first);
-            nint scratch = scratchLength > 0 ? (nint)ThreadScratch.Acquire(scratchLength) : 0;
-            bool threadScratch = scratch != 0;
-            int scratchCapacity = 0;
-            if (scratchLength > 0 && !threadScratch) (scratch, scratchCapacity) = NativeBufferPool.Rent(scratchLength);
+            var (scratch, scratchCapacity) = scratchLength > 0 ? ThreadScratch.Rent(scratchLength) : (0, 0);
             int maxSegments = Math.Max(1, operands->MaxSegments);
             var (segmentBuffer, segmentCapacity) = maxSegments > StackSegments
                 ? NativeBufferPool.Rent(maxSegments * (sizeof(KSegment) / sizeof(float))) : (0, 0);
@@ -140,8 +137,7 @@ internal static unsafe class GemmDriver<TOps, TVec>
             }
             finally
             {
-                if (threadScratch) ThreadScratch.Release();
-                else NativeBufferPool.Return(scratch, scratchCapacity);
+                if (scratchLength > 0) ThreadScratch.Return(scratch, scratchCapacity);
                 NativeBufferPool.Return(segmentBuffer, segmentCapacity);
             }
         }

@@ -11,20 +11,25 @@ internal static unsafe class ThreadScratch
     [ThreadStatic] private static Holder? _holder;
 
     /// <summary>
-    /// This thread's buffer of at least <paramref name="length"/> floats, or null when the thread already holds it (a
-    /// task that multiplies inside a task): the caller then rents from the pool. Give it back with <see cref="Release"/>.
+    /// This thread's buffer of at least <paramref name="length"/> floats, with pool capacity 0; or, when the thread
+    /// already holds it (a task that multiplies inside a task), a buffer rented from the pool, with its capacity. Give
+    /// either back with <see cref="Return"/>.
     /// </summary>
-    public static float* Acquire(int length)
+    public static (nint Pointer, int PoolCapacity) Rent(int length)
     {
         var holder = _holder ??= new Holder();
-        if (holder.InUse) return null;
+        if (holder.InUse) return NativeBufferPool.Rent(length);
         if (holder.Capacity < length) holder.Grow(length);
         holder.InUse = true;
-        return (float*)holder.Pointer;
+        return (holder.Pointer, 0);
     }
 
-    /// <summary>Ends this thread's use of the buffer <see cref="Acquire"/> gave it.</summary>
-    public static void Release() => _holder!.InUse = false;
+    /// <summary>Gives back what <see cref="Rent"/> returned: the thread's buffer (pool capacity 0) or a pooled one.</summary>
+    public static void Return(nint pointer, int poolCapacity)
+    {
+        if (poolCapacity != 0) NativeBufferPool.Return(pointer, poolCapacity);
+        else _holder!.InUse = false;
+    }
 
     private sealed class Holder
     {

@@ -13,19 +13,23 @@ public unsafe class ThreadScratchTests
         {
             try
             {
-                float* first = ThreadScratch.Acquire(1000);
-                Assert.True(first != null);
-                Assert.True(ThreadScratch.Acquire(10) == null, "a second use while the first holds the buffer must fall back to the pool");
-                first[999] = 1f;
-                ThreadScratch.Release();
+                var (first, firstPool) = ThreadScratch.Rent(1000);
+                Assert.True(first != 0);
+                Assert.Equal(0, firstPool);
+                var (nested, nestedPool) = ThreadScratch.Rent(10);
+                Assert.True(nested != first && nestedPool > 0, "a second use while the first holds the buffer must fall back to the pool");
+                ThreadScratch.Return(nested, nestedPool);
+                ((float*)first)[999] = 1f;
+                ThreadScratch.Return(first, firstPool);
 
-                Assert.True(ThreadScratch.Acquire(500) == first, "a smaller request reuses the thread's buffer");
-                ThreadScratch.Release();
+                var (again, againPool) = ThreadScratch.Rent(500);
+                Assert.True(again == first && againPool == 0, "a smaller request reuses the thread's buffer");
+                ThreadScratch.Return(again, againPool);
 
-                float* grown = ThreadScratch.Acquire(1 << 20);
-                Assert.True(grown != null);
-                grown[(1 << 20) - 1] = 2f;
-                ThreadScratch.Release();
+                var (grown, grownPool) = ThreadScratch.Rent(1 << 20);
+                Assert.True(grown != 0 && grownPool == 0);
+                ((float*)grown)[(1 << 20) - 1] = 2f;
+                ThreadScratch.Return(grown, grownPool);
             }
             catch (Exception e)
             {
