@@ -27,9 +27,11 @@ public class Conv3dBackwardNarrowWeightTests
         Conv3dGeometry.Create(1, 4, new Dims3(5, 6, 7), 35, Dims3.Cube(3), padding: Dims3.Cube(1)),
         Conv3dGeometry.Create(2, 1, new Dims3(6, 7, 5), 5, Dims3.Cube(3), Dims3.Cube(2), Dims3.Cube(1), new Dims3(2, 2, 1)),
         Conv3dGeometry.Create(1, 5, new Dims3(4, 5, 9), 24, new Dims3(2, 3, 2)),
-        // padding beyond the kernel's reach, uneven strides, output rows longer than a group
+        // padding beyond the kernel's reach and uneven strides; frames split into two row groups; a row whose dY alone
+        // exceeds a group's budget (groups of one row)
         Conv3dGeometry.Create(1, 6, new Dims3(3, 4, 5), 8, new Dims3(1, 3, 2), new Dims3(2, 1, 3), new Dims3(2, 0, 3)),
         Conv3dGeometry.Create(1, 8, new Dims3(2, 40, 70), 40, new Dims3(1, 3, 3), padding: new Dims3(0, 1, 1)),
+        Conv3dGeometry.Create(1, 8, new Dims3(2, 3, 600), 128, new Dims3(1, 3, 3), padding: new Dims3(0, 1, 1)),
         // the widest taken: 128 x 128 (R3D-18 layer2), at a small size
         Conv3dGeometry.Create(1, 128, new Dims3(2, 3, 5), 128, Dims3.Cube(3), padding: Dims3.Cube(1)),
     ];
