@@ -75,16 +75,8 @@ internal unsafe struct MatrixOperands : IGemmOperands
                 new ReadOnlySpan<float>(_a + (i0 + i) * _lda + p0, depth).CopyTo(new Span<float>(scratch + i * ld, depth));
             return;
         }
-        // op(A) = A^T: a source row holds one k for many i; transpose in 16-row strips so reads stay in few lines.
-        for (int ib = 0; ib < rows; ib += 16)
-        {
-            int ie = Math.Min(ib + 16, rows);
-            for (int p = 0; p < depth; p++)
-            {
-                float* source = _a + (p0 + p) * _lda + i0;
-                for (int i = ib; i < ie; i++) scratch[i * ld + p] = source[i];
-            }
-        }
+        // op(A) = A^T: source row p holds column p of the rows packed here.
+        BlockTranspose.Run(_a + p0 * _lda + i0, _lda, depth, rows, scratch, ld);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
