@@ -22,6 +22,7 @@ if (args is ["train", .. var trainArgs])
 if (args.Length > 0 && args[0] == "gated") return RunGated(args);
 if (args is ["embed"]) return EmbeddingSuite.Run(command, Path.Combine(RepositoryRoot(), "bench", "results"));
 if (args is ["gemm-race", .. var raceArgs]) return GemmRace.Run(raceArgs, command);
+if (args is ["conv-race", .. var convRaceArgs]) return ConvRace.Run(convRaceArgs, command);
 if (args is ["plan", .. var planArgs])
 {
     var planOptions = PlanBenchOptions.Parse(planArgs);

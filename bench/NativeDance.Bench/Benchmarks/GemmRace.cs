@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using NativeDance.Bench.Reporting;
 using NativeDance.Peers.Torch;
 using NativeDance.Tensors;
 using NativeDance.Tensors.Gemm;
@@ -29,28 +26,18 @@ internal static class GemmRace
     {
         int rounds = 25, size = GemmBenchmarks.Size, settle = 1;
         int[] threadCounts = [1, 2];
-        for (int i = 0; i < args.Length; i += 2)
+        bool valid = Race.ParseOptions(args, "gemm-race", Usage, (name, value) => name switch
         {
-            string? value = i + 1 < args.Length ? args[i + 1] : null;
-            bool valid = (args[i], value) switch
-            {
-                ("--rounds", { } v) => Positive(v, out rounds),
-                ("--size", { } v) => Positive(v, out size),
-                ("--threads", { } v) => PositiveList(v, out threadCounts),
-                ("--settle", { } v) => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out settle),
-                _ => false,
-            };
-            if (!valid)
-            {
-                Console.Error.WriteLine($"gemm-race: invalid option '{args[i]}'{(value is null ? " (no value)" : $" with value '{value}'")}.\n{Usage}");
-                return 2;
-            }
-        }
+            "--rounds" => Race.Positive(value, out rounds),
+            "--size" => Race.Positive(value, out size),
+            "--threads" => Race.PositiveList(value, out threadCounts),
+            "--settle" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out settle),
+            _ => false,
+        });
+        if (!valid) return 2;
 
         LibTorch.EnsureLoaded();
-        var machine = MachineDescription.Current();
-        Console.WriteLine($"{machine.Cpu}, {machine.LogicalCores} logical cores; {machine.Os}; {machine.DotNet}; libtorch {machine.LibTorch} (TorchSharp-cpu)");
-        Console.WriteLine($"{machine.MeasuredUtc:yyyy-MM-dd HH:mm} UTC: {command}");
+        Race.PrintMachine(command);
         using var a = Tensor.RandomNormal(new Shape(size, size), seed: 1);
         using var b = Tensor.RandomNormal(new Shape(size, size), seed: 2);
         using var c = Tensor.Zeros(new Shape(size, size));
@@ -68,78 +55,23 @@ internal static class GemmRace
         {
             ParallelFor.Threads = threads;
             torch.set_num_threads(threads);
-            for (int w = 0; w < 3; w++)
-            {
-                Ours();
-                Theirs();
-            }
-            var ours = new Samples(rounds, settle);
-            var theirs = new Samples(rounds, settle);
+            var ours = new Race.Side(Ours, rounds, settle);
+            var theirs = new Race.Side(Theirs, rounds, settle);
             var contended = new bool[rounds];
-            for (int r = 0; r < rounds; r++)
-            {
-                if (probe is not null) contended[r] = probe.Ratio() < CoreContention.Threshold;
-                if (r % 2 == 0)
-                {
-                    ours.Measure(r, Ours);
-                    theirs.Measure(r, Theirs);
-                }
-                else
-                {
-                    theirs.Measure(r, Theirs);
-                    ours.Measure(r, Ours);
-                }
-            }
+            Race.Run([ours, theirs], rounds, r => contended[r] = probe is not null && probe.Ratio() < CoreContention.Threshold);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"sgemm {size}^3, {threads} thread(s), {rounds} rounds, wall time: ours median {Median(ours.Wall):F3} ms ({flop / Median(ours.Wall) / 1e6:F1} GFLOP/s), min {ours.Wall.Min():F3} ms; " +
-                $"libtorch median {Median(theirs.Wall):F3} ms ({flop / Median(theirs.Wall) / 1e6:F1} GFLOP/s), min {theirs.Wall.Min():F3} ms; " +
-                $"ours/libtorch throughput: median {Median(theirs.Wall) / Median(ours.Wall):F3}, min {theirs.Wall.Min() / ours.Wall.Min():F3}"));
+                $"sgemm {size}^3, {threads} thread(s), {rounds} rounds, wall time: ours median {Race.Median(ours.Wall):F3} ms ({flop / Race.Median(ours.Wall) / 1e6:F1} GFLOP/s), min {ours.Wall.Min():F3} ms; " +
+                $"libtorch median {Race.Median(theirs.Wall):F3} ms ({flop / Race.Median(theirs.Wall) / 1e6:F1} GFLOP/s), min {theirs.Wall.Min():F3} ms; " +
+                $"ours/libtorch throughput: median {Race.Median(theirs.Wall) / Race.Median(ours.Wall):F3}, min {theirs.Wall.Min() / ours.Wall.Min():F3}"));
             if (probe is not null) Console.WriteLine(ContendedSplit(ours.Wall, theirs.Wall, contended));
             if (threads == 1)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  thread CPU time: ours median {Median(ours.Cpu):F3} ms, min {ours.Cpu.Min():F3} ms; libtorch median {Median(theirs.Cpu):F3} ms, min {theirs.Cpu.Min():F3} ms; " +
-                    $"ours/libtorch throughput: median {Median(theirs.Cpu) / Median(ours.Cpu):F3}, min {theirs.Cpu.Min() / ours.Cpu.Min():F3}"));
+                    $"  thread CPU time: ours median {Race.Median(ours.Cpu):F3} ms, min {ours.Cpu.Min():F3} ms; libtorch median {Race.Median(theirs.Cpu):F3} ms, min {theirs.Cpu.Min():F3} ms; " +
+                    $"ours/libtorch throughput: median {Race.Median(theirs.Cpu) / Race.Median(ours.Cpu):F3}, min {theirs.Cpu.Min() / ours.Cpu.Min():F3}"));
             }
         }
         return 0;
-    }
-
-    /// <summary>Wall and calling-thread CPU time of each round, in ms, each timed call after <paramref name="settle"/> untimed ones.</summary>
-    private sealed class Samples(int rounds, int settle)
-    {
-        public double[] Wall { get; } = new double[rounds];
-
-        public double[] Cpu { get; } = new double[rounds];
-
-        public void Measure(int round, Action action)
-        {
-            for (int i = 0; i < settle; i++) action();
-            double cpu = ThreadCpuMs();
-            long start = Stopwatch.GetTimestamp();
-            action();
-            Wall[round] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            Cpu[round] = ThreadCpuMs() - cpu;
-        }
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    private const int ClockThreadCpuTime = 3; // Linux CLOCK_THREAD_CPUTIME_ID
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    /// <summary>CPU time of the calling thread in ms; NaN where the clock is not available (not Linux).</summary>
-    private static double ThreadCpuMs()
-    {
-        if (!OperatingSystem.IsLinux() || ClockGetTime(ClockThreadCpuTime, out var t) != 0) return double.NaN;
-        return t.Seconds * 1e3 + t.Nanoseconds * 1e-6;
     }
 
     /// <summary>Ours/libtorch per round, as medians over the rounds the probe found quiet and those it found contended.</summary>
@@ -148,27 +80,10 @@ internal static class GemmRace
         string Part(bool which)
         {
             var ratios = Enumerable.Range(0, ours.Length).Where(r => contended[r] == which).Select(r => theirs[r] / ours[r]).ToArray();
-            return ratios.Length == 0 ? "none" : string.Create(CultureInfo.InvariantCulture, $"{ratios.Length} rounds, median {Median(ratios):F3}");
+            return ratios.Length == 0 ? "none" : string.Create(CultureInfo.InvariantCulture, $"{ratios.Length} rounds, median {Race.Median(ratios):F3}");
         }
 
         return $"  ours/libtorch per round, split by a probe of this core's L1 before each round (another guest's thread on the core " +
                $"slows its loads): quiet {Part(false)}; contended {Part(true)}";
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    private static bool Positive(string text, out int value) =>
-        int.TryParse(text, CultureInfo.InvariantCulture, out value) && value > 0;
-
-    private static bool PositiveList(string text, out int[] values)
-    {
-        var parsed = text.Split(',').Select(t => Positive(t, out int n) ? n : 0).ToArray();
-        values = parsed;
-        return parsed.All(n => n > 0);
     }
 }

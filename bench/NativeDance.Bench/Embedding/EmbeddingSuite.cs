@@ -75,9 +75,7 @@ internal static class EmbeddingSuite
         try
         {
             for (int i = 0; i < 16; i++) benchmark.ClassifyIntoSpan();
-            long thread = GC.GetAllocatedBytesForCurrentThread(), process = GC.GetTotalAllocatedBytes(precise: true);
-            for (int i = 0; i < DirectClips; i++) benchmark.ClassifyIntoSpan();
-            return (GC.GetAllocatedBytesForCurrentThread() - thread, GC.GetTotalAllocatedBytes(precise: true) - process);
+            return AllocationCount.Of(benchmark.ClassifyIntoSpan, DirectClips);
         }
         finally
         {

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Reports;
 namespace NativeDance.Bench.Reporting;
 
 /// <summary>One benchmark case's result: which benchmark, implementation, layer and thread count, and its times.</summary>
-internal sealed record Measurement(Type Benchmark, string Implementation, string? Layer, int Threads, double MedianMs, double MinMs, long? AllocatedBytes)
+internal sealed record Measurement(Type Benchmark, string Implementation, string? Layer, int Threads, double MedianMs, double MinMs)
 {
     /// <summary>The successful cases of a summary.</summary>
     public static IReadOnlyList<Measurement> From(Summary summary)
@@ -20,8 +20,7 @@ internal sealed record Measurement(Type Benchmark, string Implementation, string
                 parameters.FirstOrDefault(p => p.Name == "Layer")?.Value as string,
                 (int)parameters.First(p => p.Name == "Threads").Value,
                 stats.Median / 1e6,
-                stats.Min / 1e6,
-                report.GcStats.GetBytesAllocatedPerOperation(c)));
+                stats.Min / 1e6));
         }
         return result;
     }
