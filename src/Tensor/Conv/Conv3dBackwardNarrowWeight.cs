@@ -44,7 +44,9 @@ internal static unsafe class Conv3dBackwardNarrowWeight
     public static void Weight(in Conv3dGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight)
     {
         var padded = new Conv3dPaddedInput(g);
-        int groupsPerFrame = (g.Output.H + MaxGroupRows(g) - 1) / MaxGroupRows(g);
+        // As many rows as fit GroupFloats, then a frame's rows split evenly among its groups.
+        int maxRows = Math.Clamp(GroupFloats / (g.Output.W * g.OutChannels), 1, g.Output.H);
+        int groupsPerFrame = (g.Output.H + maxRows - 1) / maxRows;
         int rowsPerGroup = (g.Output.H + groupsPerFrame - 1) / groupsPerFrame;
         int groups = g.Batch * g.Output.T * groupsPerFrame;
         int parts = ParallelFor.Threads == 1 ? 1 : Math.Min(groups, 2 * ParallelFor.Threads);
@@ -73,9 +75,6 @@ internal static unsafe class Conv3dBackwardNarrowWeight
             NativeBufferPool.Return(buffer, capacity);
         }
     }
-
-    /// <summary>Output rows whose dY fits <see cref="GroupFloats"/> (at least one); groups then split a frame's rows evenly.</summary>
-    private static int MaxGroupRows(in Conv3dGeometry g) => Math.Clamp(GroupFloats / (g.Output.W * g.OutChannels), 1, g.Output.H);
 
     /// <summary>Runs the parts with the chosen vector width.</summary>
     private struct Parts : ISimdAction
