@@ -1,8 +1,6 @@
 using System.Globalization;
 using NativeDance.Bench.Layers;
 using NativeDance.Peers.Torch;
-using NativeDance.Tensors.Threading;
-using TorchSharp;
 
 namespace NativeDance.Bench.Benchmarks;
 
