@@ -1,3 +1,4 @@
+using NativeDance.Tensors.Gemm;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Tensors.Conv;
@@ -47,11 +48,7 @@ internal static unsafe class Conv3dBackwardTransposed
         {
             int cin = g.InChannels, cout = g.OutChannels;
             int mirrored = (int)g.Kernel.Volume - 1 - tap;
-            float* source = weight + (long)tap * cin * cout;
-            float* target = flipped + (long)mirrored * cin * cout;
-            for (int ci = 0; ci < cin; ci++)
-                for (int co = 0; co < cout; co++)
-                    target[(long)co * cin + ci] = source[(long)ci * cout + co];
+            BlockTranspose.Run(weight + (long)tap * cin * cout, cout, cin, cout, flipped + (long)mirrored * cin * cout, cin);
         }
     }
 }
