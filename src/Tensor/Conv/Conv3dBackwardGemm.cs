@@ -123,13 +123,8 @@ internal static unsafe class Conv3dBackwardGemm
         int taps = (int)g.Kernel.Volume, cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup;
         for (int grp = 0; grp < g.Groups; grp++)
         for (int k = 0; k < taps; k++)
-        {
-            float* source = weight + (long)(taps - 1 - k) * cinG * g.OutChannels + grp * coutG;
-            float* target = flipped + ((long)grp * taps + k) * coutG * cinG;
-            for (int ci = 0; ci < cinG; ci++)
-            for (int co = 0; co < coutG; co++)
-                target[co * cinG + ci] = source[(long)ci * g.OutChannels + co];
-        }
+            Gemm.BlockTranspose.Run(weight + (long)(taps - 1 - k) * cinG * g.OutChannels + grp * coutG, g.OutChannels, cinG, coutG,
+                flipped + ((long)grp * taps + k) * coutG * cinG, cinG);
     }
 
     /// <summary>
