@@ -5,28 +5,31 @@ using NativeDance.Peers.Torch;
 namespace NativeDance.Bench.Benchmarks;
 
 /// <summary>
-/// <c>conv-race [--rounds R] [--threads 1,2] [--layers 1,4] [--settle S]</c>: the conv3d comparison of the
+/// <c>conv-race [--rounds R] [--threads 1,2] [--layers 1,4] [--settle-ms T]</c>: the conv3d comparison of the
 /// BenchmarkDotNet suite (forward: ours, libtorch, ONNX Runtime; backward on layers 2, 4 and 6: ours, libtorch), each
 /// layer's implementations alternating round by round in one process (<see cref="Race"/>). BenchmarkDotNet times
 /// each implementation in a block of its own, and on a shared machine two blocks a minute apart can see loads that
-/// differ by 1.5x; here every ratio is taken within a round. Prints per layer and thread count each side's median and
-/// the median over rounds of the speed-ups (peer time / our time; against the faster peer of each round too), then
-/// the same as a markdown table.
+/// differ by 1.5x; here every ratio is taken within a round. Each timed call follows untimed calls of the same side
+/// for at least T ms (default 100), so every side runs warm and alone as in a block of its own: worker threads spin
+/// on after a call, and at 2 threads our R3D layer4 forward read 15.1 ms a call after one untimed call, 8.2 ms after
+/// 30 ms of them and 5.0 ms after 100 or 200 ms. Prints per layer and thread count each side's median and the median
+/// over rounds of the speed-ups (peer time / our time; against the faster peer of each round too), then the same as
+/// a markdown table.
 /// </summary>
 internal static class ConvRace
 {
-    private const string Usage = "usage: conv-race [--rounds R] [--threads 1,2] [--layers 1,2,...] [--settle S]";
+    private const string Usage = "usage: conv-race [--rounds R] [--threads 1,2] [--layers 1,2,...] [--settle-ms T]";
 
     public static int Run(ReadOnlySpan<string> args, string command)
     {
-        int rounds = 15, settle = 1;
+        int rounds = 15, settleMs = 100;
         int[] threadCounts = [1, 2], layers = [];
         bool valid = Race.ParseOptions(args, "conv-race", Usage, (name, value) => name switch
         {
             "--rounds" => Race.Positive(value, out rounds),
             "--threads" => Race.PositiveList(value, out threadCounts),
             "--layers" => Race.PositiveList(value, out layers),
-            "--settle" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out settle),
+            "--settle-ms" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out settleMs),
             _ => false,
         });
         if (!valid) return 2;
@@ -46,9 +49,9 @@ internal static class ConvRace
         foreach (int threads in threadCounts)
         {
             foreach (string key in BenchLayers.ForwardKeys)
-                table.Add(Forward(BenchLayers.Get(key), threads, rounds, settle));
+                table.Add(Forward(BenchLayers.Get(key), threads, rounds, settleMs));
             foreach (string key in BenchLayers.BackwardKeys)
-                table.Add(Backward(BenchLayers.Get(key), threads, rounds, settle));
+                table.Add(Backward(BenchLayers.Get(key), threads, rounds, settleMs));
         }
         Console.WriteLine();
         Console.WriteLine("| layer | pass | threads | ours ms | libtorch ms | ORT ms | x libtorch | x ORT | x faster peer |");
@@ -57,7 +60,7 @@ internal static class ConvRace
         return 0;
     }
 
-    private static string Forward(BenchLayer layer, int threads, int rounds, int settle)
+    private static string Forward(BenchLayer layer, int threads, int rounds, int settleMs)
     {
         var ours = new Conv3dForwardBenchmarks { Layer = layer.Key, Threads = threads };
         var torchSide = new Conv3dForwardBenchmarks { Layer = layer.Key, Threads = threads };
@@ -68,7 +71,7 @@ internal static class ConvRace
             torchSide.SetupTorch();
             ort.SetupOnnxRuntime();
             return Report(layer, "fwd", threads, rounds,
-                RunSides(rounds, settle, ours.Ours, torchSide.Torch, ort.OnnxRuntime));
+                RunSides(rounds, settleMs, ours.Ours, torchSide.Torch, ort.OnnxRuntime));
         }
         finally
         {
@@ -78,7 +81,7 @@ internal static class ConvRace
         }
     }
 
-    private static string Backward(BenchLayer layer, int threads, int rounds, int settle)
+    private static string Backward(BenchLayer layer, int threads, int rounds, int settleMs)
     {
         var ours = new Conv3dBackwardBenchmarks { Layer = layer.Key, Threads = threads };
         var torchSide = new Conv3dBackwardBenchmarks { Layer = layer.Key, Threads = threads };
@@ -86,7 +89,7 @@ internal static class ConvRace
         {
             ours.SetupOurs();
             torchSide.SetupTorch();
-            return Report(layer, "bwd", threads, rounds, RunSides(rounds, settle, ours.Ours, torchSide.Torch));
+            return Report(layer, "bwd", threads, rounds, RunSides(rounds, settleMs, ours.Ours, torchSide.Torch));
         }
         finally
         {
@@ -96,9 +99,9 @@ internal static class ConvRace
     }
 
     /// <summary>Races the calls (ours first) and returns their sides in the same order.</summary>
-    private static Race.Side[] RunSides(int rounds, int settle, params Action[] calls)
+    private static Race.Side[] RunSides(int rounds, int settleMs, params Action[] calls)
     {
-        var sides = calls.Select(call => new Race.Side(call, rounds, settle)).ToArray();
+        var sides = calls.Select(call => new Race.Side(call, rounds, 1, settleMs)).ToArray();
         Race.Run(sides, rounds);
         return sides;
     }

@@ -12,20 +12,25 @@ namespace NativeDance.Bench.Benchmarks;
 /// </summary>
 internal static class Race
 {
-    /// <summary>One implementation in a race: what a call does, and its wall and calling-thread CPU time per round (ms).</summary>
-    public sealed class Side(Action call, int rounds, int settle)
+    /// <summary>
+    /// One implementation in a race: what a call does, and its wall and calling-thread CPU time per round (ms). Before
+    /// each timed call it makes <paramref name="settle"/> untimed calls, and more until <paramref name="settleMs"/>
+    /// have passed.
+    /// </summary>
+    public sealed class Side(Action call, int rounds, int settle, double settleMs = 0)
     {
         public double[] Wall { get; } = new double[rounds];
 
         public double[] Cpu { get; } = new double[rounds];
 
         /// <summary>
-        /// Times one call after <c>settle</c> untimed ones: a peer's worker threads spin on for milliseconds after it
-        /// returns (libtorch's OpenMP, ONNX Runtime's pool), and the next side's first call would share a core with them.
+        /// Times one call after the untimed ones: a peer's worker threads spin on for milliseconds after it returns
+        /// (libtorch's OpenMP, ONNX Runtime's pool), and the next side's first calls would share a core with them.
         /// </summary>
         public void Measure(int round)
         {
-            for (int i = 0; i < settle; i++) call();
+            long settleStart = Stopwatch.GetTimestamp();
+            for (int i = 0; i < settle || Stopwatch.GetElapsedTime(settleStart).TotalMilliseconds < settleMs; i++) call();
             double cpu = ThreadCpuMs();
             long start = Stopwatch.GetTimestamp();
             call();
