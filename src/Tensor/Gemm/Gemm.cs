@@ -91,7 +91,7 @@ public static unsafe class Gemm
         public readonly void Run<TOps, TVec>() where TOps : IVectorOps<TVec> where TVec : unmanaged
         {
             // The tall tile needs 512-bit vectors, and wastes nothing only from a full tile of rows on.
-            if (typeof(TOps) == typeof(Vector512Ops) && TallKernel.IsSupported && M >= TallKernel.Rows) Run<TOps, TVec, TallKernel>();
+            if (typeof(TOps) == typeof(Vector512Ops) && TallKernel<PackedRowStride>.IsSupported && M >= TallKernel<PackedRowStride>.Rows) Run<TOps, TVec, TallKernel<PackedRowStride>>();
             else Run<TOps, TVec, WideKernel<TOps, TVec>>();
         }
 

@@ -25,7 +25,7 @@ internal unsafe struct MatrixOperands : IGemmOperands
 
     /// <summary>
     /// Floats between packed rows, for every chunk (the last one may be shallower): padded off a multiple of 4 KB so
-    /// the tile's rows do not alias in L1, and fixed, so <see cref="TallKernel"/> addresses rows by constant offsets.
+    /// the tile's rows do not alias in L1, and fixed, so <see cref="TallKernel{TStride}"/> addresses rows by constant offsets.
     /// </summary>
     public const int ScratchStride = ChunkDepth + 16;
 

@@ -6,8 +6,9 @@ using System.Runtime.Intrinsics.X86;
 namespace NativeDance.Tensors.Gemm;
 
 /// <summary>
-/// The AVX-512 kernel of a plain GEMM: a 28 x 16 tile in 28 accumulators, over A rows packed at the fixed stride
-/// <see cref="Stride"/> (<see cref="MatrixOperands"/>' copy). Each step loads one vector of the B panel and multiplies it
+/// The AVX-512 kernel of a plain GEMM and of convs whose input pixels suit it: a 28 x 16 tile in 28 accumulators, over
+/// A rows at a stride fixed by <typeparamref name="TStride"/> (<see cref="MatrixOperands"/>' copy, or channels-last
+/// input pixels). Each step loads one vector of the B panel and multiplies it
 /// by one A value per row; every A value feeds exactly one multiply-add, so the JIT folds its broadcast into the FMA
 /// (<c>vfmadd231ps zmm, zmm, [a + r * stride]{1to16}</c>, row r at a constant displacement from one pointer): 28 FMAs
 /// and one load per step, where the 14 x 32 tile of <see cref="MicroKernel{TOps, TVec}"/> also issues 14 separate
@@ -15,10 +16,10 @@ namespace NativeDance.Tensors.Gemm;
 /// instructions keep more of the FMA throughput (4-10% faster at 1024^3 in alternating runs on a busy host). Specialised
 /// per row count like <see cref="MicroKernel{TOps, TVec}"/>, so the last rows of a GEMM compute nothing extra.
 /// </summary>
-internal readonly unsafe struct TallKernel : IMicroKernel
+internal readonly unsafe struct TallKernel<TStride> : IMicroKernel where TStride : struct, ITallRowStride
 {
-    /// <summary>Floats between packed A rows: a K chunk and the padding that keeps rows off 4 KB multiples.</summary>
-    public const int Stride = MatrixOperands.ScratchStride;
+    /// <summary>Floats between A rows, a constant of the instantiation.</summary>
+    private static int Stride => TStride.Value;
 
     /// <summary>How many k steps ahead the loop prefetches its B rows (one 64-byte line each).</summary>
     private const int PrefetchSteps = 32;
@@ -38,13 +39,13 @@ internal readonly unsafe struct TallKernel : IMicroKernel
     /// <summary>The kernel's instantiations, as <see cref="TileRowsSwitch"/> runs them.</summary>
     private readonly struct Specialised : IRowSpecialised
     {
-        public static void Run<TRows>(TileArgs* t) where TRows : struct, ITileRows => TallKernel.Run<TRows>(t);
+        public static void Run<TRows>(TileArgs* t) where TRows : struct, ITileRows => TallKernel<TStride>.Run<TRows>(t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TRows>(TileArgs* t) where TRows : struct, ITileRows
     {
-        Debug.Assert(t->Lda == Stride, "The tall kernel reads A rows packed at its fixed stride.");
+        Debug.Assert(t->Lda == Stride, "The tall kernel reads A rows at the stride it is instantiated for.");
         Accumulators c = default;
         int length = t->Length;
         KSegment* segment = t->Segments, segmentEnd = segment + t->SegmentCount;

@@ -34,6 +34,12 @@ public class Conv3dForwardTests
         ("edge panel 70 outputs", Conv3dGeometry.Create(1, 40, new Dims3(2, 4, 30), 70, Dims3.Cube(3), padding: Dims3.Cube(1)), true),
         ("several K chunks", Conv3dGeometry.Create(1, 128, new Dims3(2, 4, 13), 40, Dims3.Cube(3), padding: Dims3.Cube(1)), true),
         ("long line", Conv3dGeometry.Create(1, 2, new Dims3(1, 1, 40), 3, new Dims3(1, 1, 3), padding: new Dims3(0, 0, 1)), true),
+        // With AVX-512, the 28 x 16 tile: lines of 14 or more pixels read 64, 128, 256 or 512 floats apart
+        ("28x16: 64 channels, lines of 30", Conv3dGeometry.Create(1, 64, new Dims3(2, 3, 30), 20, Dims3.Cube(3), padding: Dims3.Cube(1)), true),
+        ("28x16: 32 channels at W stride 2", Conv3dGeometry.Create(1, 32, new Dims3(3, 4, 33), 16, new Dims3(1, 3, 3), new Dims3(1, 1, 2), new Dims3(0, 1, 1)), false),
+        ("28x16: 128 channels, groups 2, batch 2", Conv3dGeometry.Create(2, 128, new Dims3(2, 2, 16), 32, Dims3.Cube(3), padding: Dims3.Cube(1), groups: 2), true),
+        ("28x16: 256 channels, pointwise", Conv3dGeometry.Create(1, 256, new Dims3(1, 1, 20), 24, Dims3.Cube(1)), true),
+        ("28x16: 512 channels, T dilation 2", Conv3dGeometry.Create(1, 512, new Dims3(5, 2, 14), 16, new Dims3(3, 1, 3), padding: new Dims3(0, 0, 1), dilation: new Dims3(2, 1, 1)), true),
     ];
 
     [Theory]
@@ -142,6 +148,23 @@ public class Conv3dForwardTests
         Conv3d.Forward(g, x, w, b, dense);
         Conv3d.Forward(g, x, w, b, y, Conv3dInputMask.All(g));
         Assert.Equal(dense, y);
+    }
+
+    [Fact]
+    public void MaskKeepingSixtyFourChannelsRunsTheTallTile()
+    {
+        // 64 of 96 channels kept: the staged input holds 64 floats a pixel, the stride of the AVX-512 28 x 16 tile.
+        var g = Conv3dGeometry.Create(1, 96, new Dims3(4, 3, 20), 16, Dims3.Cube(3), padding: Dims3.Cube(1));
+        var (x, w, b) = Operands(g, hasBias: true, seed: 11);
+        var mask = Conv3dInputMask.Create(g, [0, 2, 3], Enumerable.Range(0, 96).Where(c => c % 3 != 2).ToArray());
+        var expected = Conv3dReference.Forward(g, ToDouble(Masked(g, x, mask)), ToDouble(w), ToDouble(b));
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var y = new GuardedBuffer(g.OutputLength);
+            KernelSettings.Run(Tensors.Gemm.SimdDispatch.Best, threads, () => Conv3d.Forward(g, x, w, b, y.Span, mask));
+            Numerics.AssertClose(y.Span, expected, Tolerance, $"64 of 96 channels, threads={threads}");
+            y.AssertGuardIntact($"64 of 96 channels, threads={threads}");
+        }
     }
 
     [Fact]
