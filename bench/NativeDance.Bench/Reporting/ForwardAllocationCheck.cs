@@ -1,6 +1,5 @@
+using NativeDance.Bench.Benchmarks;
 using NativeDance.Bench.Layers;
-using NativeDance.Tensors;
-using NativeDance.Tensors.Conv;
 using NativeDance.Tensors.Threading;
 
 namespace NativeDance.Bench.Reporting;
@@ -15,23 +14,21 @@ internal static class ForwardAllocationCheck
     private const int WarmUpCalls = 2;
     private const int MeasuredCalls = 4;
 
-    /// <summary>Bytes per call of <paramref name="layer"/>'s forward at <paramref name="threads"/> threads.</summary>
+    /// <summary>Bytes per call of <paramref name="layer"/>'s forward at <paramref name="threads"/> threads, set up as its benchmark is.</summary>
     public static (long Thread, long Process) PerCall(BenchLayer layer, int threads)
     {
         int saved = ParallelFor.Threads;
-        ParallelFor.Threads = threads;
+        var benchmark = new Conv3dForwardBenchmarks { Layer = layer.Key, Threads = threads };
         try
         {
-            var g = layer.Geometry;
-            using var operands = new ConvOperands(g);
-            using var output = Tensor.Zeros(g.OutputShape);
-            void Run() => Conv3d.Forward(g, operands.Input.Span, operands.Weight.Span, operands.Bias.Span, output.Span);
-            for (int i = 0; i < WarmUpCalls; i++) Run();
-            var (thread, process) = AllocationCount.Of(Run, MeasuredCalls);
+            benchmark.SetupOurs();
+            for (int i = 0; i < WarmUpCalls; i++) benchmark.Ours();
+            var (thread, process) = AllocationCount.Of(benchmark.Ours, MeasuredCalls);
             return (thread / MeasuredCalls, process / MeasuredCalls);
         }
         finally
         {
+            benchmark.Cleanup();
             ParallelFor.Threads = saved;
         }
     }
